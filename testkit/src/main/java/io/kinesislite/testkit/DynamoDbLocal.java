@@ -1,0 +1,344 @@
+package io.kinesislite.testkit;
+
+import io.kinesislite.testkit.internal.DynamoDbLocalLauncher;
+import io.kinesislite.testkit.internal.PeerDefaults;
+import io.kinesislite.testkit.internal.PeerProcess;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A running DynamoDB Local {@value #VERSION}, in memory, as its own JVM, for integration tests.
+ *
+ * <p>It runs with its own classpath (copied by the {@code testkit-dynamodb-local} module and named
+ * by the system property {@code kinesislite.dynamodb.local.lib}, which Failsafe sets), so its AWS
+ * SDK does not meet the project's. Telemetry is off. It binds all interfaces on a free port (it has
+ * no host option); clients use {@link #endpoint()}, on 127.0.0.1, with any static credentials and
+ * any region.
+ *
+ * <p>If the classpath directory is missing or the server cannot start, {@link #start()} fails the
+ * test when {@code CI=true} and otherwise aborts it, so it is reported as skipped with the reason.
+ *
+ * <pre>{@code
+ * try (DynamoDbLocal dynamo = DynamoDbLocal.start()) {
+ *   DynamoDbAsyncClient client = DynamoDbAsyncClient.builder()
+ *       .endpointOverride(dynamo.endpoint())
+ *       .region(Region.US_EAST_1)
+ *       .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+ *       .build();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Most tests share one instance through {@link DynamoDbLocalExtension}.
+ *
+ * <p>Thread-safe.
+ */
+public final class DynamoDbLocal implements AutoCloseable {
+  /** The DynamoDB Local version the {@code testkit-dynamodb-local} module provides. */
+  public static final String VERSION = "2.6.1";
+
+  private final PeerProcess process;
+  private final int port;
+
+  private DynamoDbLocal(DynamoDbLocalLauncher.Launch launch) {
+    this.process = launch.process();
+    this.port = launch.port();
+  }
+
+  /**
+   * Starts DynamoDB Local with {@link Options#defaults()}.
+   *
+   * @return the running server; the caller closes it
+   * @throws IllegalStateException if it cannot start and {@code CI=true}
+   * @throws org.opentest4j.TestAbortedException if it cannot start outside CI
+   */
+  public static DynamoDbLocal start() {
+    return start(Options.defaults());
+  }
+
+  /**
+   * Starts DynamoDB Local and returns once it answers HTTP (about one second).
+   *
+   * @param options how to run it
+   * @return the running server; the caller closes it
+   * @throws IllegalStateException if it cannot start and {@code options.ciMode()}
+   * @throws org.opentest4j.TestAbortedException if it cannot start outside CI mode
+   */
+  public static DynamoDbLocal start(Options options) {
+    Objects.requireNonNull(options, "options == null");
+    return new DynamoDbLocal(DynamoDbLocalLauncher.launch(options));
+  }
+
+  /**
+   * Returns the endpoint, {@code http://127.0.0.1:<port>}.
+   *
+   * @return the endpoint
+   */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /**
+   * Freezes the server with SIGSTOP, so client calls time out. Undo with {@link #resume()}.
+   *
+   * @throws IllegalStateException if the server is not running
+   */
+  public void pause() {
+    process.pause();
+  }
+
+  /** Continues a server frozen by {@link #pause()} with SIGCONT. Does nothing if not paused. */
+  public void resume() {
+    process.resume();
+  }
+
+  /** Kills the server with SIGKILL, as a crash would, and waits until it is gone. */
+  public void kill() {
+    process.kill();
+  }
+
+  /**
+   * Returns whether the server's JVM is running (a paused one is running).
+   *
+   * @return true while it runs
+   */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Returns the server JVM's process id.
+   *
+   * @return the pid
+   */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Returns the file that receives the server's stdout and stderr.
+   *
+   * @return the log file
+   */
+  public Path logFile() {
+    return process.logFile();
+  }
+
+  /**
+   * Returns the last lines of {@link #logFile()}.
+   *
+   * @param lines how many lines; not negative
+   * @return the lines, joined with newlines
+   */
+  public String logTail(int lines) {
+    return process.logTail(lines);
+  }
+
+  /**
+   * Stops the server: SIGCONT if paused, SIGTERM, up to 10 s for it to exit, then SIGKILL; deletes
+   * its private temporary directory. Idempotent. A JVM shutdown hook does the same for servers
+   * never closed.
+   */
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DynamoDbLocal[pid=" + pid() + ", endpoint=" + endpoint() + "]";
+  }
+
+  /**
+   * How {@link DynamoDbLocal#start(Options)} runs DynamoDB Local. Build with {@link #builder()}.
+   *
+   * <p>Immutable and thread-safe.
+   */
+  public static final class Options {
+    /** Default time allowed from process start to the first HTTP answer. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String javaCommand;
+    private final Path libDir;
+    private final Path logDir;
+    private final Duration startupTimeout;
+    private final boolean ciMode;
+
+    private Options(Builder b) {
+      javaCommand = b.javaCommand;
+      libDir = b.libDir;
+      logDir = b.logDir;
+      startupTimeout = b.startupTimeout;
+      ciMode = b.ciMode;
+    }
+
+    /**
+     * Returns the defaults.
+     *
+     * @return options with every default
+     */
+    public static Options defaults() {
+      return builder().build();
+    }
+
+    /**
+     * Returns a builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /**
+     * Returns a builder holding these options.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+      Builder b = new Builder().javaCommand(javaCommand).logDir(logDir);
+      b.libDir = libDir;
+      return b.startupTimeout(startupTimeout).ciMode(ciMode);
+    }
+
+    /**
+     * Returns the java command; see {@link Builder#javaCommand(String)}.
+     *
+     * @return the java command
+     */
+    public String javaCommand() {
+      return javaCommand;
+    }
+
+    /**
+     * Returns the directory with DynamoDB Local's jars, if known; see {@link Builder#libDir(Path)}.
+     *
+     * @return the directory
+     */
+    public Optional<Path> libDir() {
+      return Optional.ofNullable(libDir);
+    }
+
+    /**
+     * Returns the log directory; see {@link Builder#logDir(Path)}.
+     *
+     * @return the log directory
+     */
+    public Path logDir() {
+      return logDir;
+    }
+
+    /**
+     * Returns the startup timeout; see {@link Builder#startupTimeout(Duration)}.
+     *
+     * @return the startup timeout
+     */
+    public Duration startupTimeout() {
+      return startupTimeout;
+    }
+
+    /**
+     * Returns whether failures fail the build; see {@link Builder#ciMode(boolean)}.
+     *
+     * @return whether failures fail the build
+     */
+    public boolean ciMode() {
+      return ciMode;
+    }
+
+    /**
+     * Builds {@link Options}. Setters validate at once.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+      private String javaCommand = DynamoDbLocalLauncher.currentJava();
+      private Path libDir = DynamoDbLocalLauncher.configuredLibDir().orElse(null);
+      private Path logDir = PeerDefaults.logDir();
+      private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+      private boolean ciMode = PeerDefaults.ciMode();
+
+      private Builder() {}
+
+      /**
+       * Sets the java executable, a name looked up on {@code PATH} or a path. Default: the running
+       * JVM's, else {@code ${java.home}/bin/java}.
+       *
+       * @param javaCommand the command
+       * @return this builder
+       */
+      public Builder javaCommand(String javaCommand) {
+        Objects.requireNonNull(javaCommand, "javaCommand == null");
+        if (javaCommand.isBlank()) {
+          throw new IllegalArgumentException("javaCommand is blank");
+        }
+        this.javaCommand = javaCommand;
+        return this;
+      }
+
+      /**
+       * Sets the directory holding DynamoDB Local's jar and its dependencies. Default: system
+       * property {@code kinesislite.dynamodb.local.lib} (Failsafe sets it to {@code
+       * testkit-dynamodb-local/target/lib}); none if unset, which is a start failure.
+       *
+       * @param libDir the directory
+       * @return this builder
+       */
+      public Builder libDir(Path libDir) {
+        this.libDir = Objects.requireNonNull(libDir, "libDir == null");
+        return this;
+      }
+
+      /**
+       * Sets the directory for the server's log file. Default: system property {@code
+       * kinesislite.peer.logs}, else {@code java.io.tmpdir}.
+       *
+       * @param logDir the directory
+       * @return this builder
+       */
+      public Builder logDir(Path logDir) {
+        this.logDir = Objects.requireNonNull(logDir, "logDir == null");
+        return this;
+      }
+
+      /**
+       * Sets how long the server may take to answer HTTP. Default: 60 s; range: &gt; 0.
+       *
+       * @param startupTimeout the timeout
+       * @return this builder
+       */
+      public Builder startupTimeout(Duration startupTimeout) {
+        Objects.requireNonNull(startupTimeout, "startupTimeout == null");
+        if (startupTimeout.isZero() || startupTimeout.isNegative()) {
+          throw new IllegalArgumentException("startupTimeout <= 0: " + startupTimeout);
+        }
+        this.startupTimeout = startupTimeout;
+        return this;
+      }
+
+      /**
+       * Sets whether a server that cannot start fails the test (true) or skips it with the reason
+       * (false). Default: whether the environment variable {@code CI} is {@code true}.
+       *
+       * @param ciMode true to fail
+       * @return this builder
+       */
+      public Builder ciMode(boolean ciMode) {
+        this.ciMode = ciMode;
+        return this;
+      }
+
+      /**
+       * Builds the options.
+       *
+       * @return the options
+       */
+      public Options build() {
+        return new Options(this);
+      }
+    }
+  }
+}
