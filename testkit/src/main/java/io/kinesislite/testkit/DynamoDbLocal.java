@@ -2,7 +2,6 @@ package io.kinesislite.testkit;
 
 import io.kinesislite.testkit.internal.DynamoDbLocalLauncher;
 import io.kinesislite.testkit.internal.PeerDefaults;
-import io.kinesislite.testkit.internal.PeerProcess;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,9 @@ import java.util.Optional;
  * any region.
  *
  * <p>If the classpath directory is missing or the server cannot start, {@link #start()} fails the
- * test when {@code CI=true} and otherwise aborts it, so it is reported as skipped with the reason.
+ * test in CI mode ({@code CI=true} or {@code -Dkinesislite.ci=true}; see {@link
+ * Options.Builder#ciMode(boolean)}) and otherwise aborts it, so it is reported as skipped with the
+ * reason.
  *
  * <pre>{@code
  * try (DynamoDbLocal dynamo = DynamoDbLocal.start()) {
@@ -34,17 +35,20 @@ import java.util.Optional;
  *
  * <p>Most tests share one instance through {@link DynamoDbLocalExtension}.
  *
+ * <p>Unlike {@link KinesisMock}, it can outlive a test JVM killed with SIGKILL (for example by a
+ * Failsafe fork timeout), since no shutdown hook runs then and its JVM, whose classpath the testkit
+ * does not control, has no watchdog; such a leftover shows in {@code pgrep -af ServerRunner}.
+ *
  * <p>Thread-safe.
  */
-public final class DynamoDbLocal implements AutoCloseable {
+public final class DynamoDbLocal extends TestPeer {
   /** The DynamoDB Local version the {@code testkit-dynamodb-local} module provides. */
   public static final String VERSION = "2.6.1";
 
-  private final PeerProcess process;
   private final int port;
 
   private DynamoDbLocal(DynamoDbLocalLauncher.Launch launch) {
-    this.process = launch.process();
+    super(launch.process());
     this.port = launch.port();
   }
 
@@ -52,7 +56,7 @@ public final class DynamoDbLocal implements AutoCloseable {
    * Starts DynamoDB Local with {@link Options#defaults()}.
    *
    * @return the running server; the caller closes it
-   * @throws IllegalStateException if it cannot start and {@code CI=true}
+   * @throws IllegalStateException if it cannot start in CI mode
    * @throws org.opentest4j.TestAbortedException if it cannot start outside CI
    */
   public static DynamoDbLocal start() {
@@ -79,72 +83,6 @@ public final class DynamoDbLocal implements AutoCloseable {
    */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
-  }
-
-  /**
-   * Freezes the server with SIGSTOP, so client calls time out. Undo with {@link #resume()}.
-   *
-   * @throws IllegalStateException if the server is not running
-   */
-  public void pause() {
-    process.pause();
-  }
-
-  /** Continues a server frozen by {@link #pause()} with SIGCONT. Does nothing if not paused. */
-  public void resume() {
-    process.resume();
-  }
-
-  /** Kills the server with SIGKILL, as a crash would, and waits until it is gone. */
-  public void kill() {
-    process.kill();
-  }
-
-  /**
-   * Returns whether the server's JVM is running (a paused one is running).
-   *
-   * @return true while it runs
-   */
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /**
-   * Returns the server JVM's process id.
-   *
-   * @return the pid
-   */
-  public long pid() {
-    return process.pid();
-  }
-
-  /**
-   * Returns the file that receives the server's stdout and stderr.
-   *
-   * @return the log file
-   */
-  public Path logFile() {
-    return process.logFile();
-  }
-
-  /**
-   * Returns the last lines of {@link #logFile()}.
-   *
-   * @param lines how many lines; not negative
-   * @return the lines, joined with newlines
-   */
-  public String logTail(int lines) {
-    return process.logTail(lines);
-  }
-
-  /**
-   * Stops the server: SIGCONT if paused, SIGTERM, up to 10 s for it to exit, then SIGKILL; deletes
-   * its private temporary directory. Idempotent. A JVM shutdown hook does the same for servers
-   * never closed.
-   */
-  @Override
-  public void close() {
-    process.close();
   }
 
   @Override
@@ -321,7 +259,9 @@ public final class DynamoDbLocal implements AutoCloseable {
 
       /**
        * Sets whether a server that cannot start fails the test (true) or skips it with the reason
-       * (false). Default: whether the environment variable {@code CI} is {@code true}.
+       * (false). Default: the system property {@code kinesislite.ci} if set ({@code true} or {@code
+       * false}), else whether the environment variable {@code CI} is {@code true}, {@code 1} or
+       * {@code yes} (any case).
        *
        * @param ciMode true to fail
        * @return this builder

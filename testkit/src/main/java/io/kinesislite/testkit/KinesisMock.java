@@ -31,8 +31,10 @@ import java.util.Optional;
  * {@link #advanceClock(Duration)}, so a test sees a real {@code ExpiredIteratorException} without
  * waiting five minutes. {@link #pause()}, {@link #resume()} and {@link #kill()} inject faults.
  *
- * <p>If node or npm is missing or the mock cannot start, {@link #start()} fails the test when
- * {@code CI=true} and otherwise aborts it, so it is reported as skipped with the reason.
+ * <p>If node or npm is missing or the mock cannot start, {@link #start()} fails the test when in CI
+ * mode ({@code CI=true} or {@code -Dkinesislite.ci=true}; see {@link
+ * Options.Builder#ciMode(boolean)}) and otherwise aborts it, so it is reported as skipped with the
+ * reason.
  *
  * <pre>{@code
  * try (KinesisMock kinesis = KinesisMock.start()) {
@@ -49,9 +51,13 @@ import java.util.Optional;
  * <p>Most tests share one instance through {@link KinesisMockExtension}; a test that kills or
  * pauses the mock starts its own.
  *
+ * <p>node exits by itself when the JVM that started it dies, even by SIGKILL (for example a
+ * Failsafe fork timeout), when no shutdown hook runs: it watches its stdin, a pipe from that JVM. A
+ * mock {@linkplain #pause() paused} at that moment exits only once it is continued.
+ *
  * <p>Thread-safe.
  */
-public final class KinesisMock implements AutoCloseable {
+public final class KinesisMock extends TestPeer {
   /** The npm package version of kinesis-mock that is installed and run. */
   public static final String VERSION = "0.6.2";
 
@@ -59,7 +65,6 @@ public final class KinesisMock implements AutoCloseable {
   private static final Duration CLOCK_TIMEOUT = Duration.ofSeconds(10);
 
   private final Options options;
-  private final PeerProcess process;
   private final int plainPort;
   private final int tlsPort;
   private final Path offsetFile;
@@ -67,8 +72,8 @@ public final class KinesisMock implements AutoCloseable {
   private Duration clockOffset = Duration.ZERO;
 
   private KinesisMock(Options options, KinesisMockLauncher.Launch launch) {
+    super(launch.process());
     this.options = options;
-    this.process = launch.process();
     this.plainPort = launch.plainPort();
     this.tlsPort = launch.tlsPort();
     this.offsetFile = launch.offsetFile();
@@ -78,7 +83,7 @@ public final class KinesisMock implements AutoCloseable {
    * Starts kinesis-mock with {@link Options#defaults()}.
    *
    * @return the running mock; the caller closes it
-   * @throws IllegalStateException if it cannot start and {@code CI=true}
+   * @throws IllegalStateException if it cannot start in CI mode
    * @throws org.opentest4j.TestAbortedException if it cannot start outside CI
    */
   public static KinesisMock start() {
@@ -164,7 +169,7 @@ public final class KinesisMock implements AutoCloseable {
       throw PeerFailures.unavailable(options.ciMode(), PEER + " cannot advance its clock: " + why);
     }
     synchronized (lock) {
-      if (process.isPaused()) {
+      if (process().isPaused()) {
         throw new IllegalStateException("Cannot advance the clock of a paused " + PEER + ".");
       }
       Instant before =
@@ -190,8 +195,10 @@ public final class KinesisMock implements AutoCloseable {
     PeerProcess.Readiness outcome;
     try {
       outcome =
-          process.awaitReady(
-              () -> mockDate().map(date -> !date.isBefore(target)).orElse(false), CLOCK_TIMEOUT);
+          process()
+              .awaitReady(
+                  () -> mockDate().map(date -> !date.isBefore(target)).orElse(false),
+                  CLOCK_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while advancing the clock of " + PEER + ".", e);
@@ -207,78 +214,12 @@ public final class KinesisMock implements AutoCloseable {
                   + " (its Date header says "
                   + mockDate().map(Instant::toString).orElse("nothing")
                   + ").",
-              process.logTail(10)));
+              process().logTail(10)));
     }
   }
 
   private Optional<Instant> mockDate() {
     return HttpProbe.get(httpEndpoint().resolve("/healthcheck")).flatMap(HttpProbe.Answer::date);
-  }
-
-  /**
-   * Freezes the mock with SIGSTOP: connections are still accepted by the kernel but nothing is
-   * answered, so client calls time out. Undo with {@link #resume()}; {@link #close()} resumes too.
-   *
-   * @throws IllegalStateException if the mock is not running
-   */
-  public void pause() {
-    process.pause();
-  }
-
-  /** Continues a mock frozen by {@link #pause()} with SIGCONT. Does nothing if not paused. */
-  public void resume() {
-    process.resume();
-  }
-
-  /** Kills the mock with SIGKILL, as a crash would, and waits until it is gone. */
-  public void kill() {
-    process.kill();
-  }
-
-  /**
-   * Returns whether the node process is running (a paused one is running).
-   *
-   * @return true while it runs
-   */
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /**
-   * Returns the node process id.
-   *
-   * @return the pid
-   */
-  public long pid() {
-    return process.pid();
-  }
-
-  /**
-   * Returns the file that receives the mock's stdout and stderr.
-   *
-   * @return the log file
-   */
-  public Path logFile() {
-    return process.logFile();
-  }
-
-  /**
-   * Returns the last lines of {@link #logFile()}.
-   *
-   * @param lines how many lines; not negative
-   * @return the lines, joined with newlines
-   */
-  public String logTail(int lines) {
-    return process.logTail(lines);
-  }
-
-  /**
-   * Stops the mock: SIGCONT if paused, SIGTERM, up to 10 s for it to exit, then SIGKILL; deletes
-   * its working directory. Idempotent. A JVM shutdown hook does the same for mocks never closed.
-   */
-  @Override
-  public void close() {
-    process.close();
   }
 
   @Override
@@ -534,7 +475,9 @@ public final class KinesisMock implements AutoCloseable {
 
       /**
        * Sets whether a mock that cannot start fails the test (true) or skips it with the reason
-       * (false). Default: whether the environment variable {@code CI} is {@code true}.
+       * (false). Default: the system property {@code kinesislite.ci} if set ({@code true} or {@code
+       * false}), else whether the environment variable {@code CI} is {@code true}, {@code 1} or
+       * {@code yes} (any case).
        *
        * @param ciMode true to fail
        * @return this builder

@@ -1,6 +1,8 @@
 package io.kinesislite.testkit;
 
 import io.kinesislite.testkit.internal.SharedPeer;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -28,14 +30,24 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>If the mock cannot start, each test that asks for it fails when {@code CI=true} and is skipped
- * with the reason otherwise; the start is tried once per run.
+ * <p>If the mock cannot start, each test that asks for it fails in CI mode and is skipped with the
+ * reason otherwise; the start is tried once per run.
  *
  * <p>Thread-safe; works with parallel test execution.
  */
-public final class KinesisMockExtension implements ParameterResolver {
+public final class KinesisMockExtension implements ParameterResolver, ExecutionCondition {
   /** Creates the extension; JUnit calls this. */
   public KinesisMockExtension() {}
+
+  /**
+   * Starts the shared peer before any test instance exists, so that a peer that cannot start skips
+   * the class with its reason outside CI mode instead of erroring in parameter resolution, and
+   * fails it in CI mode.
+   */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    return SharedPeer.condition(context, KinesisMock.class, KinesisMock::start);
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {

@@ -1,5 +1,9 @@
 package io.kinesislite.testkit;
 
+import static io.kinesislite.testkit.TransportAssertions.assertFailsWith;
+import static io.kinesislite.testkit.TransportAssertions.await;
+import static io.kinesislite.testkit.TransportAssertions.bytes;
+import static io.kinesislite.testkit.TransportAssertions.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,17 +34,12 @@ import io.kinesislite.transport.StreamRecord;
 import io.kinesislite.transport.StreamStatus;
 import io.kinesislite.transport.internal.Polling;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -570,39 +569,6 @@ public abstract class KinesisTransportContract {
     throw new AssertionError("shard " + shardId + " did not end within 100 pages");
   }
 
-  protected static <T> T await(CompletableFuture<T> future) {
-    try {
-      return future.get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new CompletionException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("the call did not complete within " + WAIT.multipliedBy(2), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  /** Asserts that {@code future} fails with {@code type} and returns the exception. */
-  protected static <E extends KinesisLiteException> E assertFailsWith(
-      CompletableFuture<?> future, Class<E> type) {
-    try {
-      Object value = future.get(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
-      throw new AssertionError("expected " + type.getSimpleName() + " but got " + value);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(type);
-      return type.cast(e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("the call did not complete within " + WAIT.multipliedBy(2), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
   private static Shard owner(List<Shard> shards, BigInteger hashKey) {
     return shards.stream()
         .filter(s -> s.isOpen() && s.hashKeyRange().contains(hashKey))
@@ -621,13 +587,5 @@ public abstract class KinesisTransportContract {
     List<Shard> sorted = new ArrayList<>(shards);
     sorted.sort(Comparator.comparing(s -> s.hashKeyRange().start()));
     return sorted;
-  }
-
-  protected static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  protected static String text(StreamRecord record) {
-    return new String(record.dataBytes(), StandardCharsets.UTF_8);
   }
 }

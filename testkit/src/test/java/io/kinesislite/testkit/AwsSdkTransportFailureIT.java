@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.PutEntry;
+import io.kinesislite.transport.ShardEvent;
+import io.kinesislite.transport.StartingPosition;
 import io.kinesislite.transport.StreamDescription;
 import io.kinesislite.transport.TransportConfig;
 import io.kinesislite.transport.TransportIoException;
@@ -46,10 +48,23 @@ class AwsSdkTransportFailureIT {
     transport.awaitStreamActive(stream, Duration.ofSeconds(30)).join();
   }
 
+  // JUnit runs this after a @BeforeEach that threw or aborted too, so any field may still be null.
+  // The transport closes first: on SIGTERM kinesis-mock waits for open client connections.
   @AfterEach
   void stop() {
-    transport.close();
-    mock.close();
+    KinesisTransport openTransport = transport;
+    KinesisMock runningMock = mock;
+    transport = null;
+    mock = null;
+    try {
+      if (openTransport != null) {
+        openTransport.close();
+      }
+    } finally {
+      if (runningMock != null) {
+        runningMock.close();
+      }
+    }
   }
 
   @Test
@@ -87,6 +102,26 @@ class AwsSdkTransportFailureIT {
     assertThat(failureWithinBound(transport.listStreams()))
         .isInstanceOf(TransportIoException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void closingTheTransportEndsAnOpenSubscriptionWithAnError() {
+    String shardId = transport.listShards(stream).join().get(0).shardId();
+    transport.registerConsumer(stream, "closing").join();
+    transport.awaitConsumerActive(stream, "closing", Duration.ofSeconds(30)).join();
+    transport.putRecord(stream, PutEntry.of("k", "v".getBytes(StandardCharsets.UTF_8))).join();
+    RecordingSubscriber<ShardEvent> events = new RecordingSubscriber<>();
+    transport
+        .subscribeToShard(stream, "closing", shardId, StartingPosition.trimHorizon())
+        .subscribe(events);
+    events.request(1);
+    events.awaitItems(1, Duration.ofSeconds(30));
+
+    transport.close();
+
+    assertThat(events.awaitTerminal(Duration.ofMillis(BOUND_MILLIS)))
+        .isInstanceOf(TransportIoException.class);
+    assertThat(events.violations()).isEmpty();
   }
 
   private static Throwable failureWithinBound(CompletableFuture<?> call) {

@@ -3,6 +3,7 @@ package io.kinesislite.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kinesislite.testkit.internal.PeerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class DynamoDbLocalTest {
     assertThat(defaults.javaCommand())
         .isEqualTo(ProcessHandle.current().info().command().orElseThrow());
     assertThat(defaults.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(defaults.ciMode()).isEqualTo("true".equals(System.getenv("CI")));
+    assertThat(defaults.ciMode()).isEqualTo(PeerDefaults.ciMode());
   }
 
   @Test

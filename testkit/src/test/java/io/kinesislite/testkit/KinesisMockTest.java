@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kinesislite.testkit.internal.NpmInstall;
+import io.kinesislite.testkit.internal.PeerDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ class KinesisMockTest {
     assertThat(defaults.shardLimit()).isEqualTo(50);
     assertThat(defaults.startupTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(defaults.faketime()).isEmpty();
-    assertThat(defaults.ciMode()).isEqualTo("true".equals(System.getenv("CI")));
+    assertThat(defaults.ciMode()).isEqualTo(PeerDefaults.ciMode());
   }
 
   @Test

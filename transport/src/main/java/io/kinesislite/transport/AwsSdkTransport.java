@@ -4,6 +4,7 @@ import io.kinesislite.transport.internal.RequestChecks;
 import io.kinesislite.transport.internal.SdkClients;
 import io.kinesislite.transport.internal.SdkErrors;
 import io.kinesislite.transport.internal.SdkModels;
+import io.kinesislite.transport.internal.SdkPages;
 import io.kinesislite.transport.internal.ShardEventPublisher;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -15,15 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ListStreamConsumersResponse;
-import software.amazon.awssdk.services.kinesis.model.ListStreamsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
@@ -46,21 +45,23 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * }</pre>
  */
 public final class AwsSdkTransport implements KinesisTransport {
-  private static final int LIST_SHARDS_PAGE = 1_000;
 
   private final TransportConfig config;
+  private final SdkClients clients;
   private final KinesisAsyncClient client;
-  private final SdkAsyncHttpClient http;
   private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
   // A stream's ARN never changes, even when the stream is deleted and made again.
   private final ConcurrentMap<String, String> streamArns = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  // Consumer ARNs, keyed by stream and consumer name, so that opening a subscription does not
+  // spend a DescribeStreamConsumer call (5 per second per stream) each time. Dropped when the
+  // consumer is deregistered or a subscription finds it gone.
+  private final ConcurrentMap<String, String> consumerArns = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private AwsSdkTransport(TransportConfig config) {
     this.config = config;
-    SdkClients.Clients clients = SdkClients.kinesis(config);
-    this.client = clients.kinesis();
-    this.http = clients.http();
+    this.clients = SdkClients.create(config);
+    this.client = clients.calls();
   }
 
   /**
@@ -137,29 +138,7 @@ public final class AwsSdkTransport implements KinesisTransport {
 
   @Override
   public CompletableFuture<List<String>> listStreams() {
-    return call("ListStreams", () -> listStreamsFrom(null, null, new ArrayList<>()), l -> l);
-  }
-
-  private CompletableFuture<List<String>> listStreamsFrom(
-      String nextToken, String lastName, List<String> names) {
-    return client
-        .listStreams(
-            r -> {
-              if (nextToken != null) {
-                r.nextToken(nextToken);
-              } else if (lastName != null) {
-                r.exclusiveStartStreamName(lastName);
-              }
-            })
-        .thenCompose(
-            (ListStreamsResponse page) -> {
-              names.addAll(page.streamNames());
-              if (!Boolean.TRUE.equals(page.hasMoreStreams()) || page.streamNames().isEmpty()) {
-                return CompletableFuture.completedFuture(names);
-              }
-              String last = page.streamNames().get(page.streamNames().size() - 1);
-              return listStreamsFrom(page.nextToken(), last, names);
-            });
+    return call("ListStreams", () -> SdkPages.streams(client), l -> l);
   }
 
   // ---- shards ----
@@ -169,36 +148,10 @@ public final class AwsSdkTransport implements KinesisTransport {
     Objects.requireNonNull(filter, "filter == null");
     return call(
         "ListShards " + stream,
-        () -> {
-          ListShardsRequest first =
-              ListShardsRequest.builder()
-                  .streamName(RequestChecks.streamName(stream))
-                  .shardFilter(SdkModels.shardFilter(filter))
-                  .maxResults(LIST_SHARDS_PAGE)
-                  .build();
-          return listShardsFrom(first, new ArrayList<>());
-        },
+        () ->
+            SdkPages.shards(
+                client, RequestChecks.streamName(stream), SdkModels.shardFilter(filter)),
         l -> l);
-  }
-
-  private CompletableFuture<List<Shard>> listShardsFrom(
-      ListShardsRequest request, List<Shard> acc) {
-    return client
-        .listShards(request)
-        .thenCompose(
-            (ListShardsResponse page) -> {
-              page.shards().forEach(s -> acc.add(SdkModels.shard(s)));
-              if (page.nextToken() == null || page.shards().isEmpty()) {
-                return CompletableFuture.completedFuture(acc);
-              }
-              // Kinesis rejects a page request that repeats the stream name next to the token.
-              ListShardsRequest next =
-                  ListShardsRequest.builder()
-                      .nextToken(page.nextToken())
-                      .maxResults(LIST_SHARDS_PAGE)
-                      .build();
-              return listShardsFrom(next, acc);
-            });
   }
 
   @Override
@@ -246,25 +199,31 @@ public final class AwsSdkTransport implements KinesisTransport {
 
   @Override
   public CompletableFuture<Void> increaseRetention(String stream, Duration retention) {
-    return call(
-        "IncreaseStreamRetentionPeriod " + stream,
-        () ->
-            client.increaseStreamRetentionPeriod(
-                r ->
-                    r.streamName(RequestChecks.streamName(stream))
-                        .retentionPeriodHours(RequestChecks.retentionHours(retention))),
-        ignored -> null);
+    return changeRetention("IncreaseStreamRetentionPeriod", stream, retention, true);
   }
 
   @Override
   public CompletableFuture<Void> decreaseRetention(String stream, Duration retention) {
+    return changeRetention("DecreaseStreamRetentionPeriod", stream, retention, false);
+  }
+
+  private CompletableFuture<Void> changeRetention(
+      String operation, String stream, Duration retention, boolean increase) {
     return call(
-        "DecreaseStreamRetentionPeriod " + stream,
-        () ->
-            client.decreaseStreamRetentionPeriod(
-                r ->
-                    r.streamName(RequestChecks.streamName(stream))
-                        .retentionPeriodHours(RequestChecks.retentionHours(retention))),
+        operation + " " + stream,
+        () -> {
+          String name = RequestChecks.streamName(stream);
+          int hours = RequestChecks.retentionHours(retention);
+          return increase
+              ? client
+                  .increaseStreamRetentionPeriod(
+                      r -> r.streamName(name).retentionPeriodHours(hours))
+                  .thenApply(ignored -> null)
+              : client
+                  .decreaseStreamRetentionPeriod(
+                      r -> r.streamName(name).retentionPeriodHours(hours))
+                  .thenApply(ignored -> null);
+        },
         ignored -> null);
   }
 
@@ -379,7 +338,7 @@ public final class AwsSdkTransport implements KinesisTransport {
                             r ->
                                 r.streamARN(arn)
                                     .consumerName(RequestChecks.consumerName(consumerName)))),
-        response -> SdkModels.consumer(response.consumer()));
+        response -> rememberConsumer(stream, SdkModels.consumer(response.consumer())));
   }
 
   @Override
@@ -394,29 +353,24 @@ public final class AwsSdkTransport implements KinesisTransport {
                             r ->
                                 r.streamARN(arn)
                                     .consumerName(RequestChecks.consumerName(consumerName)))),
-        response -> SdkModels.consumer(response.consumerDescription()));
+        response -> rememberConsumer(stream, SdkModels.consumer(response.consumerDescription())));
+  }
+
+  private StreamConsumer rememberConsumer(String stream, StreamConsumer consumer) {
+    consumerArns.put(consumerKey(stream, consumer.name()), consumer.arn());
+    return consumer;
+  }
+
+  private static String consumerKey(String stream, String consumerName) {
+    return stream + '/' + consumerName;
   }
 
   @Override
   public CompletableFuture<List<StreamConsumer>> listConsumers(String stream) {
     return call(
         "ListStreamConsumers " + stream,
-        () -> streamArn(stream).thenCompose(arn -> listConsumersFrom(arn, null, new ArrayList<>())),
+        () -> streamArn(stream).thenCompose(arn -> SdkPages.consumers(client, arn)),
         l -> l);
-  }
-
-  private CompletableFuture<List<StreamConsumer>> listConsumersFrom(
-      String streamArn, String nextToken, List<StreamConsumer> acc) {
-    return client
-        .listStreamConsumers(r -> r.streamARN(streamArn).nextToken(nextToken))
-        .thenCompose(
-            (ListStreamConsumersResponse page) -> {
-              page.consumers().forEach(c -> acc.add(SdkModels.consumer(c)));
-              if (page.nextToken() == null || page.consumers().isEmpty()) {
-                return CompletableFuture.completedFuture(acc);
-              }
-              return listConsumersFrom(streamArn, page.nextToken(), acc);
-            });
   }
 
   @Override
@@ -430,17 +384,24 @@ public final class AwsSdkTransport implements KinesisTransport {
                         client.deregisterStreamConsumer(
                             r ->
                                 r.streamARN(arn)
-                                    .consumerName(RequestChecks.consumerName(consumerName)))),
+                                    .consumerName(RequestChecks.consumerName(consumerName))))
+                .whenComplete(
+                    (ignored, error) -> consumerArns.remove(consumerKey(stream, consumerName))),
         ignored -> null);
   }
 
   @Override
   public Flow.Publisher<ShardEvent> subscribeToShard(
       String stream, String consumerName, String shardId, StartingPosition position) {
+    Objects.requireNonNull(stream, "stream == null");
+    Objects.requireNonNull(consumerName, "consumerName == null");
+    Objects.requireNonNull(shardId, "shardId == null");
     Objects.requireNonNull(position, "position == null");
     String operation = "SubscribeToShard " + stream + " " + consumerName + " " + shardId;
     return new ShardEventPublisher(
-        operation, handler -> subscribe(stream, consumerName, shardId, position, handler));
+        operation,
+        config.callTimeout(),
+        handler -> subscribe(stream, consumerName, shardId, position, handler));
   }
 
   private CompletableFuture<Void> subscribe(
@@ -449,29 +410,45 @@ public final class AwsSdkTransport implements KinesisTransport {
       String shardId,
       StartingPosition position,
       SubscribeToShardResponseHandler handler) {
-    checkOpen();
+    if (closed.get()) {
+      throw closedException("SubscribeToShard");
+    }
+    RequestChecks.streamName(stream);
+    RequestChecks.consumerName(consumerName);
     RequestChecks.shardId(shardId);
+    String key = consumerKey(stream, consumerName);
+    String knownArn = consumerArns.get(key);
+    CompletableFuture<String> consumerArn =
+        knownArn != null
+            ? CompletableFuture.completedFuture(knownArn)
+            : describeConsumer(stream, consumerName).thenApply(StreamConsumer::arn);
     CompletableFuture<Void> call =
-        describeConsumer(stream, consumerName)
+        consumerArn
             .thenCompose(
-                consumer ->
-                    client.subscribeToShard(
-                        r ->
-                            r.consumerARN(consumer.arn())
-                                .shardId(shardId)
-                                .startingPosition(SdkModels.startingPosition(position))
-                                // A subscription lives up to five minutes by design; the call
-                                // timeout bounds opening it, this bounds its whole life.
-                                .overrideConfiguration(
-                                    o ->
-                                        o.apiCallTimeout(SUBSCRIPTION_LIFETIME)
-                                            .apiCallAttemptTimeout(SUBSCRIPTION_LIFETIME)),
-                        handler));
+                arn ->
+                    clients
+                        .subscriptions()
+                        .subscribeToShard(
+                            r ->
+                                r.consumerARN(arn)
+                                    .shardId(shardId)
+                                    .startingPosition(SdkModels.startingPosition(position))
+                                    .overrideConfiguration(
+                                        o ->
+                                            o.apiCallTimeout(SdkClients.SUBSCRIPTION_LIFETIME)
+                                                .apiCallAttemptTimeout(
+                                                    SdkClients.SUBSCRIPTION_LIFETIME)),
+                            handler))
+            .whenComplete(
+                (ignored, error) -> {
+                  if (error != null
+                      && SdkErrors.translate(error, "") instanceof ResourceNotFoundException) {
+                    consumerArns.remove(key);
+                  }
+                });
     track(call);
     return call;
   }
-
-  private static final Duration SUBSCRIPTION_LIFETIME = Duration.ofMinutes(6);
 
   // ---- plumbing ----
 
@@ -498,21 +475,38 @@ public final class AwsSdkTransport implements KinesisTransport {
   private <R, T> CompletableFuture<T> call(
       String operation, Supplier<CompletableFuture<R>> sdkCall, Function<R, T> convert) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    if (closed) {
+    if (closed.get()) {
       result.completeExceptionally(closedException(operation));
       return result;
     }
     CompletableFuture<R> pending;
     try {
       pending = sdkCall.get();
+    } catch (NullPointerException e) {
+      throw e; // a null argument: the contract says it throws at once
     } catch (RuntimeException e) {
       result.completeExceptionally(SdkErrors.translate(e, operation));
       return result;
     }
     track(result);
+    // One deadline for the whole call: paged lists and ARN lookups make several SDK requests,
+    // each bounded only by itself. It also ends the call whatever the SDK does.
+    CompletableFuture<R> bounded = new CompletableFuture<>();
+    bounded.orTimeout(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     pending.whenComplete(
         (response, error) -> {
           if (error != null) {
+            bounded.completeExceptionally(error);
+          } else {
+            bounded.complete(response);
+          }
+        });
+    bounded.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            if (error instanceof TimeoutException) {
+              pending.cancel(false);
+            }
             result.completeExceptionally(SdkErrors.translate(error, operation));
             return;
           }
@@ -528,33 +522,25 @@ public final class AwsSdkTransport implements KinesisTransport {
   private void track(CompletableFuture<?> future) {
     outstanding.add(future);
     future.whenComplete((ignored, error) -> outstanding.remove(future));
-    if (closed) {
+    if (closed.get()) {
       // close() may have swept the set just before the add above.
       future.completeExceptionally(closedException("call"));
     }
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw closedException("call");
-    }
-  }
-
-  private static TransportIoException closedException(String operation) {
-    return new TransportIoException(operation + " failed: the transport is closed");
+  private static TransportClosedException closedException(String operation) {
+    return new TransportClosedException(operation + " failed: the transport is closed");
   }
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     for (CompletableFuture<?> future : List.copyOf(outstanding)) {
       future.completeExceptionally(closedException("call"));
     }
-    client.close();
-    http.close();
+    clients.close();
   }
 
   @Override

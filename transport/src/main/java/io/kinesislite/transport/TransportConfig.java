@@ -258,6 +258,13 @@ public final class TransportConfig {
     }
 
     public TransportConfig build() {
+      if (trustSelfSignedCertificates && selection.kind() == TransportSelection.Kind.AWS) {
+        throw new IllegalArgumentException(
+            "trustSelfSignedCertificates is for local endpoints only; it would turn off"
+                + " certificate checks against real AWS ('"
+                + selection
+                + "')");
+      }
       if (connectTimeout.compareTo(callTimeout) > 0) {
         throw new IllegalArgumentException(
             "connectTimeout ("

@@ -66,6 +66,18 @@ class TransportConfigTest {
   }
 
   @Test
+  void trustingSelfSignedCertificatesIsRefusedForRealAws() {
+    assertThatThrownBy(
+            () ->
+                TransportConfig.builder()
+                    .selection("aws:us-east-1")
+                    .trustSelfSignedCertificates(true)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("local endpoints only");
+  }
+
+  @Test
   void toBuilderKeepsEveryValue() {
     TransportConfig c =
         TransportConfig.builder()

@@ -3,6 +3,7 @@ package io.kinesislite.testkit.internal;
 import io.kinesislite.testkit.KinesisMock;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,12 @@ import java.util.Optional;
 
 /**
  * Installs (once) and starts the kinesis-mock node process for {@link KinesisMock}.
+ *
+ * <p>node preloads a watchdog ({@code --require}, written into the peer's private working
+ * directory) that exits node when its stdin, a pipe from this JVM (see {@link PeerProcess}),
+ * reaches end of file: so kinesis-mock, which binds all interfaces, does not outlive a JVM killed
+ * with SIGKILL. The watchdog keeps the original {@code process.exit}, because kinesis-mock (a Cats
+ * Effect {@code IOApp}) replaces it with a graceful shutdown.
  *
  * <p>Thread-safe (stateless).
  */
@@ -43,6 +50,20 @@ public final class KinesisMockLauncher {
           "ON_DEMAND_STREAM_COUNT_LIMIT",
           "ROOT_LOG_LEVEL",
           "KINESIS_MOCK_CERT_PASSWORD");
+
+  /** The watchdog's file name in the working directory. */
+  static final String WATCHDOG = "exit-with-jvm.js";
+
+  private static final String WATCHDOG_SCRIPT =
+      """
+      'use strict';
+      // Written by the kinesis-lite testkit: exit when the JVM that started node dies, which
+      // closes node's stdin. Runs before kinesis-mock, which replaces process.exit.
+      const exit = process.exit.bind(process);
+      process.stdin.on('end', () => exit(0));
+      process.stdin.on('error', () => exit(0));
+      process.stdin.resume();
+      """;
 
   /**
    * A started, ready kinesis-mock.
@@ -138,8 +159,15 @@ public final class KinesisMockLauncher {
       env.putAll(Faketime.environment(faketime.get(), offsetFile, env.get("LD_PRELOAD")));
     }
     Path logFile = options.logDir().resolve("kinesis-mock-" + ports[0] + "-" + ports[1] + ".log");
-    List<String> command = List.of(node.toString(), packageDir.resolve("main.js").toString());
     try {
+      Path watchdog = workDir.resolve(WATCHDOG);
+      Files.writeString(watchdog, WATCHDOG_SCRIPT, StandardCharsets.UTF_8);
+      List<String> command =
+          List.of(
+              node.toString(),
+              "--require",
+              watchdog.toString(),
+              packageDir.resolve("main.js").toString());
       PeerProcess process = PeerProcess.start(PEER, command, env, workDir, logFile);
       return new Launch(process, ports[0], ports[1], offsetFile);
     } catch (IOException e) {

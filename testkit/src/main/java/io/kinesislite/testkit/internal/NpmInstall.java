@@ -28,6 +28,7 @@ public final class NpmInstall {
   public static final String MARKER = ".kinesis-lite-installed";
 
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
   private final Path cacheDir;
   private final String name;
@@ -76,7 +77,7 @@ public final class NpmInstall {
    * @param nodeDir the directory of the node executable, put first on npm's {@code PATH}
    * @param logFile where npm's output goes
    * @throws IOException if npm cannot run, fails or times out; the message has npm's log tail
-   * @throws InterruptedException if interrupted while npm runs
+   * @throws InterruptedException if interrupted while npm runs; npm is killed first
    */
   public void ensureInstalled(Path npm, Path nodeDir, Path logFile)
       throws IOException, InterruptedException {
@@ -125,9 +126,17 @@ public final class NpmInstall {
     env.put("PATH", path == null ? nodeDir.toString() : nodeDir + ":" + path);
     long started = System.nanoTime();
     Process process = builder.start();
-    if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+    boolean finished;
+    try {
+      finished = process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      // Leave no npm behind; the install has no marker, so the next start redoes it.
+      LOG.warn("Interrupted while installing {}; killing npm (pid {}).", spec, process.pid());
+      kill(process);
+      throw e;
+    }
+    if (!finished) {
+      kill(process);
       throw new IOException(
           PeerFailures.withLogTail(
               "'npm install " + spec + "' did not finish within " + TIMEOUT + ".",
@@ -152,6 +161,24 @@ public final class NpmInstall {
         "Installed npm package {} in {} ms.",
         spec,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /**
+   * Kills npm and the processes it started with SIGKILL and waits up to {@link #KILL_WAIT} for npm
+   * to exit. Safe to call right after an {@link InterruptedException}, which cleared the flag.
+   */
+  private static void kill(Process process) {
+    // List the descendants first: once npm is gone they are no longer its descendants.
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+    try {
+      if (!process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("npm (pid {}) is still alive {} after SIGKILL.", process.pid(), KILL_WAIT);
+      }
+    } catch (InterruptedException again) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Path prefix() {

@@ -4,8 +4,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The one policy for a test peer that cannot be used: with {@code CI=true} the build fails, and
- * elsewhere the test is skipped with the reason shown. A peer is never skipped silently.
+ * The one policy for a test peer that cannot be used: in CI mode ({@link PeerDefaults#ciMode()}:
+ * {@code CI=true} or {@code -Dkinesislite.ci=true}) the build fails, and elsewhere the test is
+ * skipped with the reason shown. A peer is never skipped silently.
  *
  * <p>Thread-safe (stateless).
  */
@@ -40,7 +41,11 @@ public final class PeerFailures {
     if (ciMode) {
       throw new IllegalStateException(message, cause);
     }
-    return Assumptions.abort(message + " (skipped because CI is not 'true')");
+    return Assumptions.abort(
+        message
+            + " (skipped outside CI mode; with CI=true or -D"
+            + PeerDefaults.CI_PROPERTY
+            + "=true it fails)");
   }
 
   /**

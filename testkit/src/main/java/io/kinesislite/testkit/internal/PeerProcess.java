@@ -1,7 +1,7 @@
 package io.kinesislite.testkit.internal;
 
-import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A peer's operating-system process: output redirected to a log file (so no pump threads), POSIX
  * signals for fault injection, and a bounded stop. Every live instance is registered with {@link
- * PeerReaper}, so no process outlives the JVM.
+ * PeerReaper}, so no process outlives a JVM that exits normally.
+ *
+ * <p>The process's stdin is a pipe from this JVM that is never written and is kept open until the
+ * process has been stopped. The kernel closes it when this JVM dies, however it dies (even by
+ * SIGKILL, when no shutdown hook runs), so the process sees end of file on stdin then; a peer that
+ * watches for that, as kinesis-mock does (see {@link KinesisMockLauncher}), exits with the JVM.
  *
  * <p>Thread-safe: state changes are guarded by a private lock.
  */
@@ -45,6 +50,8 @@ public final class PeerProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
+  // Held, never written: the write end of the process's stdin; see the class comment.
+  private final OutputStream stdin;
   private final Path logFile;
   private final Path workDir;
   private final Object lock = new Object();
@@ -54,12 +61,14 @@ public final class PeerProcess implements AutoCloseable {
   private PeerProcess(String name, Process process, Path logFile, Path workDir) {
     this.name = name;
     this.process = process;
+    this.stdin = process.getOutputStream();
     this.logFile = logFile;
     this.workDir = workDir;
   }
 
   /**
-   * Starts a process with stdout and stderr appended to {@code logFile}.
+   * Starts a process with stdout and stderr written to {@code logFile} and stdin a pipe from this
+   * JVM that reaches end of file when the JVM dies.
    *
    * @param name the peer's name for messages, e.g. "kinesis-mock"
    * @param command the command line
@@ -82,7 +91,7 @@ public final class PeerProcess implements AutoCloseable {
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
     builder.environment().clear();
     builder.environment().putAll(environment);
     PeerProcess peer = new PeerProcess(name, builder.start(), logFile, workDir);
@@ -193,8 +202,8 @@ public final class PeerProcess implements AutoCloseable {
   }
 
   /**
-   * Stops the process: SIGCONT if paused, SIGTERM, up to 10 s for it to exit, then SIGKILL. Deletes
-   * the working directory. Idempotent.
+   * Stops the process: SIGCONT if paused, SIGTERM, up to 10 s for it to exit, then SIGKILL. Then
+   * closes its stdin and deletes the working directory. Idempotent.
    */
   @Override
   public void close() {
@@ -213,6 +222,7 @@ public final class PeerProcess implements AutoCloseable {
         process.destroyForcibly();
         awaitExit();
       }
+      closeStdin();
       PeerReaper.unregister(this);
       deleteRecursively(workDir);
     }
@@ -255,6 +265,15 @@ public final class PeerProcess implements AutoCloseable {
     }
     List<String> all = text.lines().toList();
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+  // Only after the process is gone: closing it earlier would make kinesis-mock exit at once.
+  private void closeStdin() {
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      LOG.debug("Cannot close the stdin of {}.", this, e);
+    }
   }
 
   private void requireRunning(String action) {

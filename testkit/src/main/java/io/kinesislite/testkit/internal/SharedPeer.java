@@ -1,7 +1,9 @@
 package io.kinesislite.testkit.internal;
 
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A peer shared by all tests of one JUnit run, kept in the root context's store so that JUnit
@@ -37,6 +39,29 @@ public final class SharedPeer implements ExtensionContext.Store.CloseableResourc
       throw PeerFailures.again(shared.failure);
     }
     return type.cast(shared.peer);
+  }
+
+  /**
+   * Evaluates an extension's execution condition: starts the shared peer (see {@link #get}) before
+   * any test instance exists, so that a peer that cannot start disables the container or test with
+   * its reason outside CI mode instead of erroring in parameter resolution, and fails it in CI
+   * mode.
+   *
+   * @param <T> the peer type
+   * @param context the extension context being evaluated
+   * @param type the peer type, also the store key
+   * @param starter starts the peer
+   * @return enabled if the peer runs, disabled with the reason if it cannot start outside CI mode
+   * @throws IllegalStateException if the peer cannot start in CI mode
+   */
+  public static <T extends AutoCloseable> ConditionEvaluationResult condition(
+      ExtensionContext context, Class<T> type, Supplier<T> starter) {
+    try {
+      get(context, type, starter);
+      return ConditionEvaluationResult.enabled(type.getSimpleName() + " is running");
+    } catch (TestAbortedException e) {
+      return ConditionEvaluationResult.disabled(e.getMessage());
+    }
   }
 
   private static SharedPeer start(Supplier<? extends AutoCloseable> starter) {

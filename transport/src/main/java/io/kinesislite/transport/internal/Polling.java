@@ -1,6 +1,7 @@
 package io.kinesislite.transport.internal;
 
 import io.kinesislite.transport.KinesisLiteException;
+import io.kinesislite.transport.TransportClosedException;
 import io.kinesislite.transport.TransportTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,51 +54,72 @@ public final class Polling {
       String what) {
     CompletableFuture<T> attempt;
     try {
-      attempt = call.get();
+      attempt = Objects.requireNonNull(call.get(), "the polled call returned null");
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;
     }
     attempt.whenComplete(
         (value, error) -> {
-          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-          if (cause != null) {
-            if (!(cause instanceof KinesisLiteException k) || !k.isRetriable()) {
-              result.completeExceptionally(cause);
-              return;
-            }
-            last.set(cause);
-          } else if (done.test(value)) {
-            result.complete(value);
-            return;
-          } else {
-            last.set(value);
+          try {
+            step(call, done, deadline, intervalMillis, result, last, timeout, what, value, error);
+          } catch (RuntimeException e) {
+            // A predicate or supplier that throws must fail the wait, not strand it.
+            result.completeExceptionally(e);
           }
-          long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-          if (remainingMillis <= 0) {
-            result.completeExceptionally(
-                new TransportTimeoutException(
-                    "gave up waiting for "
-                        + what
-                        + " after "
-                        + timeout.toMillis()
-                        + " ms; last seen: "
-                        + last.get()));
-            return;
-          }
-          long delay = Math.min(intervalMillis, remainingMillis);
-          Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
-          later.execute(
-              () ->
-                  poll(
-                      call,
-                      done,
-                      deadline,
-                      Math.min(intervalMillis * 2, MAX_INTERVAL_MILLIS),
-                      result,
-                      last,
-                      timeout,
-                      what));
         });
+  }
+
+  private static <T> void step(
+      Supplier<CompletableFuture<T>> call,
+      Predicate<T> done,
+      long deadline,
+      long intervalMillis,
+      CompletableFuture<T> result,
+      AtomicReference<Object> last,
+      Duration timeout,
+      String what,
+      T value,
+      Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause != null) {
+      if (!(cause instanceof KinesisLiteException k)
+          || !k.isRetriable()
+          || cause instanceof TransportClosedException) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      last.set(cause);
+    } else if (done.test(value)) {
+      result.complete(value);
+      return;
+    } else {
+      last.set(value);
+    }
+    long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    if (remainingMillis <= 0) {
+      result.completeExceptionally(
+          new TransportTimeoutException(
+              "gave up waiting for "
+                  + what
+                  + " after "
+                  + timeout.toMillis()
+                  + " ms; last seen: "
+                  + last.get()));
+      return;
+    }
+    long delay = Math.min(intervalMillis, remainingMillis);
+    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
+    later.execute(
+        () ->
+            poll(
+                call,
+                done,
+                deadline,
+                Math.min(intervalMillis * 2, MAX_INTERVAL_MILLIS),
+                result,
+                last,
+                timeout,
+                what));
   }
 }

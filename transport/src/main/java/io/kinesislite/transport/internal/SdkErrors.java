@@ -12,10 +12,15 @@ import io.kinesislite.transport.ThrottledException;
 import io.kinesislite.transport.TransportIoException;
 import io.kinesislite.transport.TransportTimeoutException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -32,6 +37,7 @@ public final class SdkErrors {
           "ProvisionedThroughputExceededException",
           "LimitExceededException",
           "ThrottlingException",
+          "KMSThrottlingException",
           "Throttling",
           "RequestLimitExceeded",
           "TooManyRequestsException");
@@ -67,7 +73,9 @@ public final class SdkErrors {
     if (e instanceof AwsServiceException service) {
       return translateService(service, operation);
     }
-    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+    if (e instanceof ApiCallTimeoutException
+        || e instanceof ApiCallAttemptTimeoutException
+        || e instanceof TimeoutException) {
       return new TransportTimeoutException(
           operation + " did not complete in time: " + e.getMessage(), null, e);
     }
@@ -124,6 +132,29 @@ public final class SdkErrors {
         && !(e instanceof ApiCallTimeoutException)
         && !(e instanceof AbortedException)
         && (e instanceof IOException || hasIoCause(e) || isHttpExecutionFailure(e));
+  }
+
+  /**
+   * Returns true only for failures that happened before the request left: the connection was
+   * refused, could not be opened or secured, or no pooled connection came free. Only those are safe
+   * to retry without the caller knowing, because the service cannot have acted on them. A reset or
+   * a read timeout after sending is not among them: the put may have been taken.
+   */
+  public static boolean isFailureBeforeSending(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof AwsServiceException) {
+      return false;
+    }
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ConnectException // includes Netty's ConnectTimeoutException
+          || c instanceof NoRouteToHostException
+          || c instanceof UnknownHostException
+          || c instanceof SSLHandshakeException
+          || (c.getMessage() != null && c.getMessage().contains("Acquire operation took longer"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // The SDK reports a request that never got an answer (connection closed, reset, protocol

@@ -1,9 +1,15 @@
 package io.kinesislite.transport.internal;
 
 import io.kinesislite.transport.ShardEvent;
+import io.kinesislite.transport.TransportTimeoutException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -13,23 +19,33 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 /**
  * Adapts the SDK's SubscribeToShard event stream to a {@link Flow.Publisher} of {@link
  * ShardEvent}s. Each subscriber starts its own call. Demand passes straight through to the SDK, so
- * back-pressure reaches the HTTP/2 stream. Whatever way the call ends (an error before the stream
- * opened, an error on the stream, the stream's end) the subscriber gets {@code onSubscribe} once
- * and then exactly one of {@code onError} or {@code onComplete}, unless it cancelled first.
+ * back-pressure reaches the HTTP/2 stream.
+ *
+ * <p>However the call ends (an error before the stream opened, an error on the stream, the stream's
+ * end, the transport closing) the subscriber gets {@code onSubscribe} once and then exactly one of
+ * {@code onError} or {@code onComplete}, unless it cancelled first. Signals arrive one at a time,
+ * in order, and never while a lock is held: the SDK's callbacks only queue them, and whichever
+ * thread finds the queue idle delivers them.
  *
  * <p>Thread-safe.
  */
 public final class ShardEventPublisher implements Flow.Publisher<ShardEvent> {
   private final String operation;
+  private final Duration openTimeout;
   private final Function<SubscribeToShardResponseHandler, CompletableFuture<Void>> start;
 
   /**
    * @param operation names the call in error messages
+   * @param openTimeout how long the stream may take to open before the subscriber gets a {@link
+   *     TransportTimeoutException}
    * @param start starts the SDK call with the given handler and returns its future
    */
   public ShardEventPublisher(
-      String operation, Function<SubscribeToShardResponseHandler, CompletableFuture<Void>> start) {
+      String operation,
+      Duration openTimeout,
+      Function<SubscribeToShardResponseHandler, CompletableFuture<Void>> start) {
     this.operation = Objects.requireNonNull(operation, "operation == null");
+    this.openTimeout = Objects.requireNonNull(openTimeout, "openTimeout == null");
     this.start = Objects.requireNonNull(start, "start == null");
   }
 
@@ -64,17 +80,13 @@ public final class ShardEventPublisher implements Flow.Publisher<ShardEvent> {
             relay.completeIfNeverOpened();
           }
         });
+    CompletableFuture.delayedExecutor(openTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(() -> relay.timeOutIfNeverOpened(openTimeout));
   }
 
-  /** Serializes the signals to one downstream subscriber. */
+  /** Serializes the signals to one downstream subscriber through a queue and a drain loop. */
   private static final class Relay implements Subscriber<ShardEvent> {
-    private enum State {
-      NEW,
-      ACTIVE,
-      DONE,
-      CANCELLED
-    }
-
+    private static final Object COMPLETE = new Object();
     private static final Flow.Subscription NOTHING =
         new Flow.Subscription() {
           @Override
@@ -86,9 +98,14 @@ public final class ShardEventPublisher implements Flow.Publisher<ShardEvent> {
 
     private final Flow.Subscriber<? super ShardEvent> downstream;
     private final String operation;
-    private final Object lock = new Object();
-    private volatile State state = State.NEW;
+    private final Queue<Object> signals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger work = new AtomicInteger();
+    private volatile boolean opened;
+    private volatile boolean cancelled;
     private volatile CompletableFuture<Void> call;
+    // Touched only by the thread that holds the drain.
+    private boolean subscribed;
+    private boolean done;
 
     Relay(Flow.Subscriber<? super ShardEvent> downstream, String operation) {
       this.downstream = downstream;
@@ -97,42 +114,13 @@ public final class ShardEventPublisher implements Flow.Publisher<ShardEvent> {
 
     @Override
     public void onSubscribe(Subscription upstream) {
-      synchronized (lock) {
-        if (state != State.NEW) {
-          upstream.cancel();
-          return;
-        }
-        state = State.ACTIVE;
-        downstream.onSubscribe(
-            new Flow.Subscription() {
-              @Override
-              public void request(long n) {
-                upstream.request(n);
-              }
-
-              @Override
-              public void cancel() {
-                synchronized (lock) {
-                  if (state == State.DONE) {
-                    return;
-                  }
-                  state = State.CANCELLED;
-                }
-                upstream.cancel();
-                CompletableFuture<Void> running = call;
-                if (running != null) {
-                  running.cancel(false);
-                }
-              }
-            });
-      }
+      opened = true;
+      emit(upstream);
     }
 
     @Override
     public void onNext(ShardEvent event) {
-      if (state == State.ACTIVE) {
-        downstream.onNext(event);
-      }
+      emit(event);
     }
 
     @Override
@@ -140,37 +128,101 @@ public final class ShardEventPublisher implements Flow.Publisher<ShardEvent> {
       fail(error);
     }
 
+    @Override
+    public void onComplete() {
+      emit(COMPLETE);
+    }
+
     void fail(Throwable error) {
-      RuntimeException translated = SdkErrors.translate(error, operation);
-      synchronized (lock) {
-        if (state == State.DONE || state == State.CANCELLED) {
-          return;
-        }
-        if (state == State.NEW) {
-          downstream.onSubscribe(NOTHING);
-        }
-        state = State.DONE;
-        downstream.onError(translated);
-      }
+      emit(new Failure(SdkErrors.translate(error, operation)));
     }
 
     void completeIfNeverOpened() {
-      if (state == State.NEW) {
-        onComplete();
+      if (!opened) {
+        emit(COMPLETE);
       }
     }
 
-    @Override
-    public void onComplete() {
-      synchronized (lock) {
-        if (state == State.DONE || state == State.CANCELLED) {
+    void timeOutIfNeverOpened(Duration openTimeout) {
+      if (!opened && !cancelled) {
+        emit(
+            new Failure(
+                new TransportTimeoutException(
+                    operation + " did not open within " + openTimeout.toMillis() + " ms")));
+        cancelCall();
+      }
+    }
+
+    private void emit(Object signal) {
+      signals.add(signal);
+      if (work.getAndIncrement() != 0) {
+        return; // the thread draining now will deliver it
+      }
+      int missed = 1;
+      do {
+        Object next;
+        while ((next = signals.poll()) != null) {
+          deliver(next);
+        }
+        missed = work.addAndGet(-missed);
+      } while (missed != 0);
+    }
+
+    private void deliver(Object signal) {
+      if (signal instanceof Subscription upstream) {
+        if (done || cancelled || subscribed) {
+          upstream.cancel();
           return;
         }
-        if (state == State.NEW) {
-          downstream.onSubscribe(NOTHING);
-        }
-        state = State.DONE;
+        subscribed = true;
+        downstream.onSubscribe(new Downstream(upstream));
+        return;
+      }
+      if (done || cancelled) {
+        return;
+      }
+      if (signal instanceof ShardEvent event) {
+        downstream.onNext(event);
+        return;
+      }
+      if (!subscribed) {
+        subscribed = true;
+        downstream.onSubscribe(NOTHING);
+      }
+      done = true;
+      if (signal instanceof Failure failure) {
+        downstream.onError(failure.error());
+      } else {
         downstream.onComplete();
+      }
+    }
+
+    private void cancelCall() {
+      CompletableFuture<Void> running = call;
+      if (running != null) {
+        running.cancel(false);
+      }
+    }
+
+    private record Failure(RuntimeException error) {}
+
+    private final class Downstream implements Flow.Subscription {
+      private final Subscription upstream;
+
+      Downstream(Subscription upstream) {
+        this.upstream = upstream;
+      }
+
+      @Override
+      public void request(long n) {
+        upstream.request(n);
+      }
+
+      @Override
+      public void cancel() {
+        cancelled = true;
+        upstream.cancel();
+        cancelCall();
       }
     }
   }

@@ -6,6 +6,7 @@ import io.kinesislite.transport.ResourceNotFoundException;
 import io.kinesislite.transport.ShardEvent;
 import io.kinesislite.transport.TransportIoException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 
 /** Drives the publisher through the SDK's handler the way the SDK does, without a network. */
 class ShardEventPublisherTest {
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
 
   @Test
   void eventsFlowOnlyAsTheSubscriberRequestsThem() {
@@ -37,6 +39,7 @@ class ShardEventPublisherTest {
     ShardEventPublisher publisher =
         new ShardEventPublisher(
             "SubscribeToShard s",
+            OPEN_TIMEOUT,
             h -> {
               handler.set(h);
               return call;
@@ -67,6 +70,7 @@ class ShardEventPublisherTest {
     ShardEventPublisher publisher =
         new ShardEventPublisher(
             "SubscribeToShard s",
+            OPEN_TIMEOUT,
             h -> {
               handler.set(h);
               return call;
@@ -94,6 +98,7 @@ class ShardEventPublisherTest {
     ShardEventPublisher publisher =
         new ShardEventPublisher(
             "SubscribeToShard s",
+            OPEN_TIMEOUT,
             h -> {
               throw SdkClientException.create(
                   "Unable to execute HTTP request", new ConnectException("refused"));
@@ -111,6 +116,7 @@ class ShardEventPublisherTest {
     ShardEventPublisher publisher =
         new ShardEventPublisher(
             "SubscribeToShard s",
+            OPEN_TIMEOUT,
             h -> {
               handler.set(h);
               return call;
@@ -130,12 +136,99 @@ class ShardEventPublisherTest {
   @Test
   void aCallThatEndsWithoutAStreamCompletesTheSubscriber() {
     CompletableFuture<Void> call = new CompletableFuture<>();
-    ShardEventPublisher publisher = new ShardEventPublisher("SubscribeToShard s", h -> call);
+    ShardEventPublisher publisher =
+        new ShardEventPublisher("SubscribeToShard s", OPEN_TIMEOUT, h -> call);
     Recorder recorder = new Recorder();
     publisher.subscribe(recorder);
     call.complete(null);
     assertThat(recorder.subscription).isNotNull();
     assertThat(recorder.completions).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamThatNeverOpensFailsWithATimeoutAndCancelsTheCall() throws Exception {
+    CompletableFuture<Void> call = new CompletableFuture<>();
+    ShardEventPublisher publisher =
+        new ShardEventPublisher("SubscribeToShard s", Duration.ofMillis(50), h -> call);
+    java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+    Recorder recorder =
+        new Recorder() {
+          @Override
+          public void onError(Throwable t) {
+            super.onError(t);
+            failed.countDown();
+          }
+        };
+    publisher.subscribe(recorder);
+    assertThat(failed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(recorder.errors)
+        .singleElement()
+        .isInstanceOf(io.kinesislite.transport.TransportTimeoutException.class);
+    assertThat(call).isCancelled();
+  }
+
+  @Test
+  void anErrorRacingEventsArrivesAfterThemAndOnlyOnce() throws Exception {
+    FakeEventStream stream = new FakeEventStream();
+    AtomicReference<SubscribeToShardResponseHandler> handler = new AtomicReference<>();
+    CompletableFuture<Void> call = new CompletableFuture<>();
+    ShardEventPublisher publisher =
+        new ShardEventPublisher(
+            "SubscribeToShard s",
+            OPEN_TIMEOUT,
+            h -> {
+              handler.set(h);
+              return call;
+            });
+    java.util.List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger inside =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Flow.Subscriber<ShardEvent> strict =
+        new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(ShardEvent item) {
+            enter();
+            order.add("next");
+            inside.decrementAndGet();
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            enter();
+            order.add("error");
+            inside.decrementAndGet();
+          }
+
+          @Override
+          public void onComplete() {
+            order.add("complete");
+          }
+
+          private void enter() {
+            assertThat(inside.incrementAndGet()).as("signals overlap").isEqualTo(1);
+          }
+        };
+    publisher.subscribe(strict);
+    handler.get().onEventStream(stream);
+    Thread events =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 2_000; i++) {
+                stream.emit(event(String.valueOf(i), "x"));
+              }
+            },
+            "test-events");
+    events.start();
+    call.completeExceptionally(new java.io.IOException("connection reset"));
+    events.join(10_000);
+    assertThat(order.stream().filter("error"::equals)).hasSize(1);
+    assertThat(order.get(order.size() - 1)).isEqualTo("error");
+    assertThat(order).doesNotContain("complete");
   }
 
   private static SubscribeToShardEvent event(String sequence, String data) {
@@ -185,7 +278,7 @@ class ShardEventPublisherTest {
     }
   }
 
-  private static final class Recorder implements Flow.Subscriber<ShardEvent> {
+  private static class Recorder implements Flow.Subscriber<ShardEvent> {
     Flow.Subscription subscription;
     final List<ShardEvent> events = new ArrayList<>();
     final List<Throwable> errors = new ArrayList<>();
