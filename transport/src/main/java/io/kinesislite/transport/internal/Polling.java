@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -17,41 +15,44 @@ import java.util.function.Supplier;
  * Waits for a remote state by polling an asynchronous call, without holding a thread while it
  * waits: each next poll is scheduled on the JDK's shared delay scheduler.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: one wait's polls run one after another, never at once.
  */
-public final class Polling {
+public final class Polling<T> {
   private static final long FIRST_INTERVAL_MILLIS = 50;
   private static final long MAX_INTERVAL_MILLIS = 1_000;
 
-  private Polling() {}
+  private final Supplier<CompletableFuture<T>> call;
+  private final Predicate<T> done;
+  private final Duration timeout;
+  private final String what;
+  private final long deadline;
+  private final CompletableFuture<T> result = new CompletableFuture<>();
+  // Written by one poll's completion, read by the next: the delayed executor orders them.
+  private volatile Object lastSeen = "nothing yet";
+
+  private Polling(
+      Supplier<CompletableFuture<T>> call, Predicate<T> done, Duration timeout, String what) {
+    this.call = Objects.requireNonNull(call, "call == null");
+    this.done = Objects.requireNonNull(done, "done == null");
+    this.timeout = Objects.requireNonNull(timeout, "timeout == null");
+    this.what = what;
+    this.deadline = System.nanoTime() + timeout.toNanos();
+  }
 
   /**
    * Polls {@code call} until its result passes {@code done}, then completes with that result.
-   * Retriable errors are polled through; a fatal error fails the returned future at once. When
-   * {@code timeout} passes first, it fails with {@link TransportTimeoutException} naming {@code
-   * what} and the last result seen.
+   * Retriable errors are polled through; a fatal error, a closed transport, or a predicate that
+   * throws fails the returned future at once. When {@code timeout} passes first, it fails with
+   * {@link TransportTimeoutException} naming {@code what} and the last result seen.
    */
   public static <T> CompletableFuture<T> until(
       Supplier<CompletableFuture<T>> call, Predicate<T> done, Duration timeout, String what) {
-    Objects.requireNonNull(call, "call == null");
-    Objects.requireNonNull(done, "done == null");
-    Objects.requireNonNull(timeout, "timeout == null");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CompletableFuture<T> result = new CompletableFuture<>();
-    AtomicReference<Object> last = new AtomicReference<>("nothing yet");
-    poll(call, done, deadline, FIRST_INTERVAL_MILLIS, result, last, timeout, what);
-    return result;
+    Polling<T> polling = new Polling<>(call, done, timeout, what);
+    polling.poll(FIRST_INTERVAL_MILLIS);
+    return polling.result;
   }
 
-  private static <T> void poll(
-      Supplier<CompletableFuture<T>> call,
-      Predicate<T> done,
-      long deadline,
-      long intervalMillis,
-      CompletableFuture<T> result,
-      AtomicReference<Object> last,
-      Duration timeout,
-      String what) {
+  private void poll(long intervalMillis) {
     CompletableFuture<T> attempt;
     try {
       attempt = Objects.requireNonNull(call.get(), "the polled call returned null");
@@ -62,25 +63,15 @@ public final class Polling {
     attempt.whenComplete(
         (value, error) -> {
           try {
-            step(call, done, deadline, intervalMillis, result, last, timeout, what, value, error);
+            step(value, error, intervalMillis);
           } catch (RuntimeException e) {
-            // A predicate or supplier that throws must fail the wait, not strand it.
+            // A predicate that throws must fail the wait, not strand it.
             result.completeExceptionally(e);
           }
         });
   }
 
-  private static <T> void step(
-      Supplier<CompletableFuture<T>> call,
-      Predicate<T> done,
-      long deadline,
-      long intervalMillis,
-      CompletableFuture<T> result,
-      AtomicReference<Object> last,
-      Duration timeout,
-      String what,
-      T value,
-      Throwable error) {
+  private void step(T value, Throwable error, long intervalMillis) {
     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
     if (cause != null) {
       if (!(cause instanceof KinesisLiteException k)
@@ -89,12 +80,12 @@ public final class Polling {
         result.completeExceptionally(cause);
         return;
       }
-      last.set(cause);
+      lastSeen = cause;
     } else if (done.test(value)) {
       result.complete(value);
       return;
     } else {
-      last.set(value);
+      lastSeen = value;
     }
     long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (remainingMillis <= 0) {
@@ -105,21 +96,12 @@ public final class Polling {
                   + " after "
                   + timeout.toMillis()
                   + " ms; last seen: "
-                  + last.get()));
+                  + lastSeen));
       return;
     }
-    long delay = Math.min(intervalMillis, remainingMillis);
-    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
-    later.execute(
-        () ->
-            poll(
-                call,
-                done,
-                deadline,
-                Math.min(intervalMillis * 2, MAX_INTERVAL_MILLIS),
-                result,
-                last,
-                timeout,
-                what));
+    long next = Math.min(intervalMillis * 2, MAX_INTERVAL_MILLIS);
+    CompletableFuture.delayedExecutor(
+            Math.min(intervalMillis, remainingMillis), TimeUnit.MILLISECONDS)
+        .execute(() -> poll(next));
   }
 }
