@@ -164,6 +164,11 @@ class ShardEventPublisherTest {
     assertThat(recorder.errors)
         .singleElement()
         .isInstanceOf(io.kinesislite.transport.TransportTimeoutException.class);
+    // The error goes out first, so that the subscriber sees the timeout rather than the
+    // cancellation; the call is cancelled right after, on the timer's thread.
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    call.whenComplete((ignored, error) -> ended.countDown());
+    assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(call).isCancelled();
   }
 
