@@ -1,0 +1,51 @@
+package io.kinesislite.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SequenceNumbersTest {
+
+  @Test
+  void recordSequenceNumbersAreFixedLengthDecimalAndIncreaseWithTheOffset() {
+    String first = SequenceNumbers.ofRecord(3, 0);
+    assertThat(first).hasSize(38).matches("49[0-9]{36}");
+    List<BigInteger> values = new ArrayList<>();
+    for (long offset : new long[] {0, 1, 9, 10, 999_999, Long.MAX_VALUE - 1}) {
+      values.add(new BigInteger(SequenceNumbers.ofRecord(3, offset)));
+    }
+    assertThat(values).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void differentShardsNeverShareASequenceNumber() {
+    assertThat(SequenceNumbers.ofRecord(1, 5)).isNotEqualTo(SequenceNumbers.ofRecord(2, 5));
+    // A child's numbers are above every number of a parent with a lower ordinal.
+    assertThat(new BigInteger(SequenceNumbers.ofRecord(2, 0)))
+        .isGreaterThan(new BigInteger(SequenceNumbers.ofRecord(1, Long.MAX_VALUE - 1)));
+  }
+
+  @Test
+  void theStartPositionComesBeforeEveryRecord() {
+    assertThat(new BigInteger(SequenceNumbers.ofPosition(7, 0)))
+        .isLessThan(new BigInteger(SequenceNumbers.ofRecord(7, 0)));
+  }
+
+  @Test
+  void parsingGivesBackOrdinalAndPosition() {
+    SequenceNumbers.Parts parts = SequenceNumbers.parse(SequenceNumbers.ofRecord(12, 41));
+    assertThat(parts).isEqualTo(new SequenceNumbers.Parts(12, 42));
+  }
+
+  @Test
+  void foreignNumbersDoNotParse() {
+    assertThat(SequenceNumbers.parse("49590338271490256608559692538361571095921575989136588898"))
+        .isNull();
+    assertThat(SequenceNumbers.parse("12" + "0".repeat(36))).isNull();
+    assertThat(SequenceNumbers.parse("49" + "9".repeat(36))).isNull(); // ordinal over int range
+    assertThat(SequenceNumbers.parse("49" + "0".repeat(35) + "x")).isNull();
+  }
+}
