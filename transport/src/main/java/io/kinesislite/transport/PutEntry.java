@@ -1,6 +1,5 @@
 package io.kinesislite.transport;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +23,7 @@ public final class PutEntry {
   private final String partitionKey;
   private final String explicitHashKey;
   private final byte[] data;
+  private final int countedSize;
 
   private PutEntry(String partitionKey, String explicitHashKey, byte[] data) {
     this.partitionKey = HashKeys.checkPartitionKey(partitionKey);
@@ -33,6 +33,31 @@ public final class PutEntry {
     }
     this.explicitHashKey = explicitHashKey;
     this.data = Objects.requireNonNull(data, "data == null");
+    // Computed once: producers and engines ask for it several times per record.
+    this.countedSize = utf8Length(partitionKey) + data.length;
+  }
+
+  // The UTF-8 length without encoding: a partition key is at most 256 chars, so no overflow.
+  private static int utf8Length(String s) {
+    int length = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        length += 1; // a lone surrogate: String.getBytes(UTF_8) writes it as '?'
+      } else {
+        length += 3;
+      }
+    }
+    return length;
   }
 
   /**
@@ -74,7 +99,7 @@ public final class PutEntry {
    * partition key's UTF-8 bytes plus the data.
    */
   public int countedSize() {
-    return partitionKey.getBytes(StandardCharsets.UTF_8).length + data.length;
+    return countedSize;
   }
 
   @Override

@@ -26,6 +26,7 @@ final class Resharding {
 
   void split(String streamName, String shardId, BigInteger newStartingHashKey) {
     EngineStream stream = state.stream(streamName);
+    List<EngineShard> closed = new ArrayList<>();
     stream.lock.writeLock().lock();
     try {
       EngineShard parent = openShard(stream, shardId);
@@ -43,15 +44,18 @@ final class Resharding {
       state.reserveShards(1);
       long now = state.clock.millis();
       splitLocked(stream, parent, newStartingHashKey, now);
+      closed.add(parent);
       stream.refreshOpenShards();
       state.persist(stream);
     } finally {
       stream.lock.writeLock().unlock();
     }
+    wakeReaders(closed);
   }
 
   void merge(String streamName, String shardId, String adjacentShardId) {
     EngineStream stream = state.stream(streamName);
+    List<EngineShard> closed = new ArrayList<>();
     stream.lock.writeLock().lock();
     try {
       EngineShard first = openShard(stream, shardId);
@@ -72,16 +76,20 @@ final class Resharding {
       }
       long now = state.clock.millis();
       mergeLocked(stream, first, second, now);
+      closed.add(first);
+      closed.add(second);
       state.releaseShards(1);
       stream.refreshOpenShards();
       state.persist(stream);
     } finally {
       stream.lock.writeLock().unlock();
     }
+    wakeReaders(closed);
   }
 
   void updateShardCount(String streamName, int target) {
     EngineStream stream = state.stream(streamName);
+    List<EngineShard> before = List.of(stream.openShards());
     stream.lock.writeLock().lock();
     try {
       if (stream.mode == StreamMode.ON_DEMAND) {
@@ -148,6 +156,17 @@ final class Resharding {
       state.persist(stream);
     } finally {
       stream.lock.writeLock().unlock();
+    }
+    wakeReaders(before);
+  }
+
+  // A fan-out subscription waiting on a parent must learn at once that it ended, not at its next
+  // heartbeat. Outside the lock: the listeners read the stream.
+  private static void wakeReaders(List<EngineShard> parents) {
+    for (EngineShard parent : parents) {
+      if (!parent.isOpen()) {
+        parent.signalData();
+      }
     }
   }
 

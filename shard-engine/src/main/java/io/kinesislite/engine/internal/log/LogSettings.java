@@ -77,7 +77,11 @@ public final class LogSettings {
     return syncPolicy;
   }
 
-  /** Returns how often dirty segments are forced under {@link SyncPolicy#INTERVAL}. */
+  /**
+   * Returns how often dirty segments are forced under {@link SyncPolicy#INTERVAL}. The {@link
+   * Syncer} does the forcing, so the engine builds it with this value: {@code new
+   * Syncer(settings.syncInterval())}.
+   */
   public Duration syncInterval() {
     return syncInterval;
   }

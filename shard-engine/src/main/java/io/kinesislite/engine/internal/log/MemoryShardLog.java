@@ -102,16 +102,19 @@ public final class MemoryShardLog implements ShardLog {
         chunk = null;
       }
       long last = -1;
+      boolean wroteToChunk = false;
       for (NewRecord r : records) {
         if (chunk == null || chunk.count == chunk.records.length) {
-          if (chunk != null) {
+          if (wroteToChunk) {
             chunk.lastArrival = last;
           }
+          wroteToChunk = true;
           chunk = new Chunk(offset, chunkRecords, r.arrivalMillis());
           chunks.put(offset, chunk);
           active = chunk;
         }
         last = r.arrivalMillis();
+        wroteToChunk = true;
         chunk.records[chunk.count++] =
             new StoredRecord(offset++, last, r.partitionKey(), r.explicitHashKey(), r.data());
       }

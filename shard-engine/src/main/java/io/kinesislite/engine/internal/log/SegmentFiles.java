@@ -25,4 +25,11 @@ interface SegmentFiles {
 
   /** Opens {@code file} with {@code options}. */
   FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException;
+
+  /** Forces a directory's entries to disk, so that a new file's name survives a power loss. */
+  default void syncDirectory(Path dir) throws IOException {
+    try (FileChannel d = open(dir, READ_ONLY)) {
+      d.force(true);
+    }
+  }
 }

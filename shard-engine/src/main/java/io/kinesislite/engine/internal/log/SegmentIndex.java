@@ -66,6 +66,7 @@ final class SegmentIndex {
   private int persisted;
   private FileChannel channel;
   private boolean fileAbandoned;
+  private boolean wholeFileLoaded;
 
   SegmentIndex(Path file, long baseOffset, SegmentFiles files) {
     this.file = file;
@@ -257,7 +258,13 @@ final class SegmentIndex {
     }
     snapshot = new Snapshot(o, p, a, n);
     persisted = n;
+    wholeFileLoaded = b.limit() == RecordFrames.HEADER_BYTES + n * ENTRY_BYTES;
     return true;
+  }
+
+  /** Returns whether {@link #load} used the whole file, without a torn entry at its end. */
+  boolean loadedWholeFile() {
+    return wholeFileLoaded;
   }
 
   /** Drops every entry in memory; the file stays until the next {@link #rewrite()}. */

@@ -1,5 +1,6 @@
 package io.kinesislite.engine.internal.log;
 
+import io.kinesislite.engine.SyncPolicy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -63,6 +64,44 @@ final class SegmentRecovery {
     this.files = files;
     this.writable = writable;
     this.indexIntervalBytes = indexIntervalBytes;
+  }
+
+  /**
+   * What {@link #open} found.
+   *
+   * @param segments the usable segments in offset order; none only in a read-only directory
+   * @param writable whether the directory accepts writes
+   */
+  record Opened(List<Segment> segments, boolean writable) {}
+
+  /**
+   * Creates the shard directory or recovers the segments in it. Recovered records become readable
+   * at once, so unless the policy is NEVER they are forced to disk first.
+   *
+   * @throws StorageException if the directory cannot be created or read
+   */
+  static Opened open(Path dir, LogSettings settings, SegmentFiles files) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      if (!Files.isDirectory(dir)) {
+        throw new StorageException("cannot create shard directory " + dir + ": " + e, e);
+      }
+    }
+    boolean writable = Files.isWritable(dir);
+    if (!writable) {
+      LOG.warn("Shard directory {} is read-only: its log serves reads and fails appends.", dir);
+    }
+    try {
+      List<Segment> segments = recover(dir, files, writable, settings.indexIntervalBytes());
+      if (writable && settings.syncPolicy() != SyncPolicy.NEVER) {
+        segments.get(segments.size() - 1).force();
+        files.syncDirectory(dir);
+      }
+      return new Opened(segments, writable);
+    } catch (IOException e) {
+      throw new StorageException("cannot open shard log " + dir + ": " + e, e);
+    }
   }
 
   /**
@@ -134,7 +173,7 @@ final class SegmentRecovery {
         // The newest entry leads to its record, so the entries are trusted; the first record is
         // always indexed, which gives the segment's first arrival.
         scan.firstArrival = s.index.arrivalAt(0);
-        return finish(s, scan, fileSize, scan.indexGrew);
+        return finish(s, scan, fileSize, scan.indexGrew || !s.index.loadedWholeFile());
       }
       s.index.clear();
     }

@@ -3,18 +3,15 @@ package io.kinesislite.engine.internal.log;
 import io.kinesislite.engine.SyncPolicy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmentShardLog implements ShardLog {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentShardLog.class);
-
-  /** Per appending thread: encoding buffer and CRC, so that 500 shards do not hold 500 buffers. */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final Path dir;
   private final LogSettings settings;
@@ -98,29 +92,8 @@ public final class SegmentShardLog implements ShardLog {
     Objects.requireNonNull(dir, "shardDir == null");
     Objects.requireNonNull(settings, "settings == null");
     Objects.requireNonNull(syncer, "syncer == null");
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      if (!Files.isDirectory(dir)) {
-        throw new StorageException("cannot create shard directory " + dir + ": " + e, e);
-      }
-    }
-    boolean writable = Files.isWritable(dir);
-    if (!writable) {
-      LOG.warn("Shard directory {} is read-only: its log serves reads and fails appends.", dir);
-    }
-    List<Segment> recovered;
-    try {
-      recovered = SegmentRecovery.recover(dir, files, writable, settings.indexIntervalBytes());
-      if (writable && settings.syncPolicy() != SyncPolicy.NEVER) {
-        // Recovered records become readable now, so they must be on disk, not just in the cache.
-        recovered.get(recovered.size() - 1).force();
-        syncDirectory(dir, files);
-      }
-    } catch (IOException e) {
-      throw new StorageException("cannot open shard log " + dir + ": " + e, e);
-    }
-    return new SegmentShardLog(dir, settings, syncer, files, writable, recovered);
+    SegmentRecovery.Opened opened = SegmentRecovery.open(dir, settings, files);
+    return new SegmentShardLog(dir, settings, syncer, files, opened.writable(), opened.segments());
   }
 
   @Override
@@ -175,25 +148,19 @@ public final class SegmentShardLog implements ShardLog {
   }
 
   private Appended write(Segment seg, List<NewRecord> records, byte[][] keys, int bytes) {
-    Scratch scratch = SCRATCH.get();
-    ByteBuffer buffer = scratch.buffer(bytes);
     long startOffset = nextOffset;
     long startPosition = seg.size();
     long arrivalBefore = seg.lastArrival();
-    int interval = settings.indexIntervalBytes();
-    long lastIndexed = seg.index.lastPosition();
-    int indexed = 0;
-    for (int i = 0; i < records.size(); i++) {
-      NewRecord r = records.get(i);
-      long position = startPosition + buffer.position();
-      // The same rule as SegmentRecovery.scan, so a rebuilt index equals this one.
-      if (lastIndexed < 0 || position - lastIndexed >= interval) {
-        scratch.indexEntry(indexed++, startOffset + i, position, r.arrivalMillis());
-        lastIndexed = position;
-      }
-      RecordFrames.encode(buffer, startOffset + i, r, keys[i], scratch.crc);
-    }
-    buffer.flip();
+    BatchEncoder encoder = BatchEncoder.forThisThread();
+    ByteBuffer buffer =
+        encoder.encode(
+            records,
+            keys,
+            bytes,
+            startOffset,
+            startPosition,
+            seg.index.lastPosition(),
+            settings.indexIntervalBytes());
     try {
       seg.write(buffer, startPosition);
     } catch (IOException e) {
@@ -209,9 +176,7 @@ public final class SegmentShardLog implements ShardLog {
     long endPosition = startPosition + bytes;
     long lastArrival = records.get(records.size() - 1).arrivalMillis();
     seg.commit(endPosition, endOffset, records.get(0).arrivalMillis(), lastArrival);
-    for (int i = 0; i < indexed; i++) {
-      seg.index.add(scratch.index[3 * i], scratch.index[3 * i + 1], scratch.index[3 * i + 2]);
-    }
+    encoder.addEntriesTo(seg.index);
     seg.index.persist();
     nextOffset = endOffset;
     lastAppendedArrival = lastArrival;
@@ -268,7 +233,7 @@ public final class SegmentShardLog implements ShardLog {
       try {
         // Without this, a power loss could lose the new file's name with records acknowledged in
         // it.
-        syncDirectory(dir, files);
+        files.syncDirectory(dir);
       } catch (IOException e) {
         try {
           next.delete();
@@ -451,7 +416,12 @@ public final class SegmentShardLog implements ShardLog {
         truncateTo(new PendingSync.Mark(seg, readableEnd, seg.readablePosition(), before));
       }
       if (writable && settings.syncPolicy() == SyncPolicy.INTERVAL) {
-        forceQuietly(active);
+        // A sealed segment rolled within the last interval may still be dirty too.
+        for (Segment s : segments.values()) {
+          if (s.dirty.get() || s == active) {
+            forceQuietly(s);
+          }
+        }
       }
       segments.values().forEach(Segment::close);
     } finally {
@@ -486,44 +456,6 @@ public final class SegmentShardLog implements ShardLog {
   private void ensureOpen() {
     if (closed) {
       throw new StorageException("shard log " + dir + " is closed", null);
-    }
-  }
-
-  static void syncDirectory(Path dir, SegmentFiles files) throws IOException {
-    try (FileChannel d = files.open(dir, SegmentFiles.READ_ONLY)) {
-      d.force(true);
-    }
-  }
-
-  /** Encoding state of one appending thread. */
-  private static final class Scratch {
-    /** Batches up to this size reuse the buffer; rare larger ones get their own. */
-    private static final int KEPT_BUFFER_LIMIT = 8 * 1024 * 1024;
-
-    final CRC32C crc = new CRC32C();
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-    long[] index = new long[3 * 64];
-
-    ByteBuffer buffer(int bytes) {
-      if (bytes > buffer.capacity()) {
-        if (bytes > KEPT_BUFFER_LIMIT) {
-          return ByteBuffer.allocateDirect(bytes);
-        }
-        buffer =
-            ByteBuffer.allocateDirect(
-                Math.max(bytes, Math.min(KEPT_BUFFER_LIMIT, buffer.capacity() * 2)));
-      }
-      buffer.clear();
-      return buffer;
-    }
-
-    void indexEntry(int i, long offset, long position, long arrivalMillis) {
-      if (3 * i + 3 > index.length) {
-        index = Arrays.copyOf(index, index.length * 2);
-      }
-      index[3 * i] = offset;
-      index[3 * i + 1] = position;
-      index[3 * i + 2] = arrivalMillis;
     }
   }
 }

@@ -126,6 +126,11 @@ public final class Syncer implements AutoCloseable {
     return rounds.get();
   }
 
+  /** Returns the sync thread, or null if this syncer runs only by {@link #runOnce()}; for tests. */
+  Thread thread() {
+    return thread;
+  }
+
   /** Runs one round now: everything pending, and every dirty segment. */
   void runOnce() {
     syncRound(takePending(), true);

@@ -5,15 +5,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Opens real files whose segment channels ({@code *.seg}) fail on cue: a disk that fills up after
- * a number of bytes, a truncate that fails, an fsync that fails, blocks or is slow, a segment that
+ * Opens real files whose segment channels ({@code *.seg}) fail on cue: a disk that fills up after a
+ * number of bytes, a truncate that fails, an fsync that fails, blocks or is slow, a segment that
  * cannot be created. Thread-safe: tests change the faults while the log runs.
  */
 final class FaultyFiles implements SegmentFiles {
@@ -24,12 +26,19 @@ final class FaultyFiles implements SegmentFiles {
   final AtomicLong writeBudget = new AtomicLong(-1);
 
   volatile boolean failTruncate;
+
+  /** Fails every write to an index file ({@code *.idx}). */
+  volatile boolean failIndexWrites;
+
   volatile boolean failCreate;
   volatile IOException forceFailure;
+
   /** When set, every force waits for it first (up to 30 s). */
   volatile CountDownLatch forceGate;
+
   /** Counted down once per force, after it. */
   volatile CountDownLatch forced = new CountDownLatch(0);
+
   /** How long each force takes at least, like a real disk. */
   volatile long forceNanos;
 
@@ -38,10 +47,13 @@ final class FaultyFiles implements SegmentFiles {
   @Override
   public FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException {
     boolean segment = file.getFileName().toString().endsWith(".seg");
-    if (segment && failCreate && options.contains(java.nio.file.StandardOpenOption.CREATE_NEW)) {
+    if (segment && failCreate && options.contains(StandardOpenOption.CREATE_NEW)) {
       throw new IOException(ENOSPC);
     }
     FileChannel real = FileChannel.open(file, options);
+    if (file.getFileName().toString().endsWith(".idx")) {
+      return new FaultyIndex(real);
+    }
     return segment ? new Faulty(real) : real;
   }
 
@@ -50,11 +62,34 @@ final class FaultyFiles implements SegmentFiles {
     writeBudget.set(-1);
     failTruncate = false;
     failCreate = false;
+    failIndexWrites = false;
     forceFailure = null;
     CountDownLatch gate = forceGate;
     forceGate = null;
     if (gate != null) {
       gate.countDown();
+    }
+  }
+
+  private final class FaultyIndex extends ForwardingFileChannel {
+    FaultyIndex(FileChannel delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      if (failIndexWrites) {
+        throw new IOException(ENOSPC);
+      }
+      return super.write(src);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      if (failIndexWrites) {
+        throw new IOException(ENOSPC);
+      }
+      return super.write(src, position);
     }
   }
 
@@ -107,7 +142,7 @@ final class FaultyFiles implements SegmentFiles {
       }
       long nanos = forceNanos;
       if (nanos > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(nanos); // a disk's latency, not a wait
+        LockSupport.parkNanos(nanos); // a disk's latency, not a wait for another thread
       }
       super.force(metaData);
       forces.incrementAndGet();
