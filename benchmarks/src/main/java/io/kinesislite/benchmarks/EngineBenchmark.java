@@ -189,7 +189,8 @@ public class EngineBenchmark {
     GetRecordsResult page = kinesis.getRecords(reader.iterator, GET_LIMIT).join();
     if (page.records().size() != GET_LIMIT) {
       // The score counts GET_LIMIT records per call; a short page would inflate it.
-      throw new IllegalStateException("read " + page.records().size() + " records, not " + GET_LIMIT);
+      throw new IllegalStateException(
+          "read " + page.records().size() + " records, not " + GET_LIMIT);
     }
     reader.iterator = page.nextShardIterator().orElseThrow();
     reader.pages++;

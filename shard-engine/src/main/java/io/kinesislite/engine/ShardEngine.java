@@ -38,8 +38,9 @@ import java.util.concurrent.Flow;
  * }
  * }</pre>
  *
- * <p>Thread-safe. It runs two named threads, {@code kinesis-lite-engine-scheduler-*}, plus {@code
- * kinesis-lite-engine-sync} when durable; {@link #close()} stops them.
+ * <p>Thread-safe. It runs two named threads, {@code kinesis-lite-engine-scheduler-*}, a small
+ * callback pool, {@code kinesis-lite-engine-callback-*}, which completes puts acknowledged after an
+ * fsync, plus {@code kinesis-lite-engine-sync} when durable; {@link #close()} stops them.
  */
 public final class ShardEngine implements AutoCloseable {
   private final EngineCore core;

@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 
 /**
  * A clock that runs with the system clock but can be pushed forward, for tests that need real time
- * to pass (rate limits refill) and also a jump (iterators expire, retention passes) without
- * waiting for it. See {@link ManualClock} for a clock that only moves when told.
+ * to pass (rate limits refill) and also a jump (iterators expire, retention passes) without waiting
+ * for it. See {@link ManualClock} for a clock that only moves when told.
  *
  * <p>Thread-safe.
  */

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class EngineCore implements AutoCloseable {
   private final EngineState state;
   private final DirectoryLock lock; // null in memory
   private final ScheduledThreadPoolExecutor scheduler;
+  private final ExecutorService callbacks;
   private final Writes writes;
   private final Reads reads;
   private final Resharding resharding;
@@ -56,7 +59,11 @@ public final class EngineCore implements AutoCloseable {
     this.scheduler =
         new ScheduledThreadPoolExecutor(2, new NamedThreadFactory("kinesis-lite-engine-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
-    this.writes = new Writes(state, state.config.directory().isEmpty());
+    this.callbacks =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new NamedThreadFactory("kinesis-lite-engine-callback"));
+    this.writes = new Writes(state, state.config.directory().isEmpty(), callbacks);
     this.reads = new Reads(state);
     this.resharding = new Resharding(state);
     this.fanOut = new FanOut(state, scheduler, subscriptionLifetime);
@@ -325,6 +332,7 @@ public final class EngineCore implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     state.closeAll();
+    callbacks.shutdown();
     if (lock != null) {
       lock.release();
     }

@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Puts records: routes each entry to the open shard that owns its hash key, applies the shard's
@@ -27,14 +28,16 @@ import java.util.concurrent.CompletableFuture;
 final class Writes {
   private final EngineState state;
   private final boolean copyData;
+  private final Executor callbacks;
 
   /**
    * @param copyData whether to copy record data before keeping it: the in-memory log keeps the
    *     array itself, and a caller changing it later must not change a stored record
    */
-  Writes(EngineState state, boolean copyData) {
+  Writes(EngineState state, boolean copyData, Executor callbacks) {
     this.state = state;
     this.copyData = copyData;
+    this.callbacks = callbacks;
   }
 
   CompletableFuture<PutRecordsResult> putRecords(String streamName, List<PutEntry> entries) {
@@ -97,7 +100,13 @@ final class Writes {
         acknowledgements.size() == 1
             ? acknowledgements.get(0)
             : CompletableFuture.allOf(acknowledgements.toArray(new CompletableFuture<?>[0]));
-    return all.handle((ignored, error) -> new PutRecordsResult(Arrays.asList(results)));
+    if (all.isDone()) {
+      return CompletableFuture.completedFuture(new PutRecordsResult(Arrays.asList(results)));
+    }
+    // Acknowledgements after an fsync complete on the sync thread; whatever callers chain on the
+    // result must not hold up the next fsync, so it runs on the callback pool.
+    return all.handleAsync(
+        (ignored, error) -> new PutRecordsResult(Arrays.asList(results)), callbacks);
   }
 
   /**

@@ -27,7 +27,6 @@ final class FrameCursor {
     BAD_CRC
   }
 
-  private static final int MIN_BUFFER = 64 * 1024;
   private static final int MAX_BUFFER = 1024 * 1024;
 
   private final Segment segment;
@@ -53,10 +52,6 @@ final class FrameCursor {
     this.position = start;
     this.bufferStart = start;
     this.buffer = ByteBuffer.allocate(Math.max(4096, Math.min(initialBuffer, MAX_BUFFER)));
-  }
-
-  FrameCursor(Segment segment, long start, long limit) {
-    this(segment, start, limit, MIN_BUFFER);
   }
 
   /**
