@@ -30,6 +30,16 @@ final class DirectoryLock {
     FileChannel channel = null;
     try {
       Files.createDirectories(directory);
+      if (!Files.isWritable(directory)) {
+        // A read-only directory can still be read. Nobody can write it, so a shared lock is
+        // enough; it still keeps out an engine that opened the directory when it was writable.
+        channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+        if (lock == null) {
+          throw inUse(directory, null);
+        }
+        return new DirectoryLock(channel, lock);
+      }
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
