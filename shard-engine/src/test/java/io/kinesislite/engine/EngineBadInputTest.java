@@ -96,6 +96,27 @@ class EngineBadInputTest {
   }
 
   @Test
+  void aSequenceNumberOfAnotherStreamOrOfAnEarlierStreamOfTheSameNameIsRejected() {
+    await(kinesis.createStream("other", 2));
+    String shardId = acknowledged.shardId();
+    assertFailsWith(
+        kinesis.getShardIterator(
+            "other", shardId, StartingPosition.afterSequenceNumber(acknowledged.sequenceNumber())),
+        InvalidArgumentException.class);
+    await(kinesis.deleteStream("s"));
+    await(kinesis.createStream("s", 2));
+    // The engine never gives a name's new incarnation the tag of its previous one.
+    assertThat(
+            assertFailsWith(
+                kinesis.getShardIterator(
+                    "s",
+                    shardId,
+                    StartingPosition.afterSequenceNumber(acknowledged.sequenceNumber())),
+                InvalidArgumentException.class))
+        .hasMessageContaining("of this stream");
+  }
+
+  @Test
   void garbageIteratorsAndUnknownShardsAreRejected() {
     assertFailsWith(kinesis.getRecords("bm90IGFuIGl0ZXJhdG9y", 10), InvalidArgumentException.class);
     assertFailsWith(

@@ -29,6 +29,7 @@ final class EngineShard {
   static final int READ_CALLS_PER_SECOND = 5;
 
   final int ordinal;
+  final int streamTag;
   final String shardId;
   final HashKeyRange range;
   final String parentShardId;
@@ -58,6 +59,7 @@ final class EngineShard {
   private final List<Runnable> dataListeners = new CopyOnWriteArrayList<>();
 
   EngineShard(
+      int streamTag,
       int ordinal,
       HashKeyRange range,
       String parentShardId,
@@ -67,6 +69,7 @@ final class EngineShard {
       Clock clock,
       boolean limits,
       int maxRecordSize) {
+    this.streamTag = streamTag;
     this.ordinal = ordinal;
     this.shardId = shardId(ordinal);
     this.range = range;
@@ -138,7 +141,17 @@ final class EngineShard {
   }
 
   String startingSequenceNumber() {
-    return SequenceNumbers.ofPosition(ordinal, 0);
+    return sequenceOfPosition(0);
+  }
+
+  /** Returns the sequence number of the record at {@code offset}. */
+  String sequenceOfRecord(long offset) {
+    return SequenceNumbers.ofRecord(streamTag, ordinal, offset);
+  }
+
+  /** Returns the sequence number of position {@code position} (offset + 1; 0 is the start). */
+  String sequenceOfPosition(long position) {
+    return SequenceNumbers.ofPosition(streamTag, ordinal, position);
   }
 
   Shard toShard() {
@@ -152,7 +165,7 @@ final class EngineShard {
         end < 0
             ? Optional.empty()
             // The last record's sequence number, or the start for a shard that got none.
-            : Optional.of(SequenceNumbers.ofPosition(ordinal, end)));
+            : Optional.of(sequenceOfPosition(end)));
   }
 
   void addDataListener(Runnable listener) {

@@ -39,6 +39,10 @@ public final class EngineState {
   // Guarded by this.
   private int openShards;
 
+  // Guarded by this: the sequence-number tag of each name's latest incarnation, so that a stream
+  // made again under a deleted one's name never accepts the old one's sequence numbers.
+  private final java.util.Map<String, Integer> lastTags = new java.util.HashMap<>();
+
   /** Makes {@link ShardLog}s for shards, in memory or on disk. */
   public interface LogFactory extends AutoCloseable {
     ShardLog open(EngineStream stream, int ordinal);
@@ -77,14 +81,14 @@ public final class EngineState {
     }
     reserveShards(shardCount);
     long now = clock.millis();
+    long incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    Integer previousTag = lastTags.get(name);
+    while (previousTag != null && SequenceNumbers.tagOf(incarnation) == previousTag) {
+      incarnation = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+    lastTags.put(name, SequenceNumbers.tagOf(incarnation));
     EngineStream stream =
-        new EngineStream(
-            name,
-            ARN_PREFIX + name,
-            ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-            mode,
-            now,
-            DEFAULT_RETENTION_HOURS);
+        new EngineStream(name, ARN_PREFIX + name, incarnation, mode, now, DEFAULT_RETENTION_HOURS);
     stream.lock.writeLock().lock();
     try {
       for (HashKeyRange range : evenRanges(HashKeyRange.ALL, shardCount)) {
@@ -141,6 +145,7 @@ public final class EngineState {
     int ordinal = stream.nextOrdinal++;
     EngineShard shard =
         new EngineShard(
+            SequenceNumbers.tagOf(stream.incarnation),
             ordinal,
             range,
             parent,
@@ -208,6 +213,7 @@ public final class EngineState {
       for (ShardMetadata s : m.shards()) {
         EngineShard shard =
             new EngineShard(
+                SequenceNumbers.tagOf(stream.incarnation),
                 s.ordinal(),
                 new HashKeyRange(
                     new BigInteger(s.startingHashKey()), new BigInteger(s.endingHashKey())),
@@ -231,6 +237,7 @@ public final class EngineState {
       }
       stream.refreshOpenShards();
       streams.put(stream.name, stream);
+      lastTags.put(stream.name, SequenceNumbers.tagOf(stream.incarnation));
       log.info(
           "Recovered stream {}: {} shards ({} open), {} consumers.",
           stream.name,

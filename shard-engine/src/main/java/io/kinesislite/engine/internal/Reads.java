@@ -91,13 +91,13 @@ final class Reads {
 
   static long positionOf(EngineShard shard, String sequenceNumber) {
     SequenceNumbers.Parts parts = SequenceNumbers.parse(sequenceNumber);
-    if (parts == null || parts.ordinal() != shard.ordinal) {
+    if (parts == null || parts.tag() != shard.streamTag || parts.ordinal() != shard.ordinal) {
       throw KinesisErrors.invalid(
           "StartingSequenceNumber "
               + sequenceNumber
               + " used in GetShardIterator on shard "
               + shard.shardId
-              + " is not a sequence number of that shard");
+              + " is not a sequence number of that shard of this stream");
     }
     return parts.position();
   }
@@ -149,7 +149,7 @@ final class Reads {
       List<StreamRecord> records = new ArrayList<>(stored.size());
       for (StoredRecord r : stored) {
         bytes += r.data().length;
-        records.add(toStreamRecord(shard.ordinal, r));
+        records.add(toStreamRecord(shard, r));
       }
       if (shard.readBytes != null) {
         shard.readBytes.takeAllowingDebt(bytes);
@@ -177,9 +177,9 @@ final class Reads {
     }
   }
 
-  static StreamRecord toStreamRecord(int ordinal, StoredRecord r) {
+  static StreamRecord toStreamRecord(EngineShard shard, StoredRecord r) {
     return new StreamRecord(
-        SequenceNumbers.ofRecord(ordinal, r.offset()),
+        shard.sequenceOfRecord(r.offset()),
         Instant.ofEpochMilli(r.arrivalMillis()),
         r.partitionKey(),
         r.explicitHashKey(),

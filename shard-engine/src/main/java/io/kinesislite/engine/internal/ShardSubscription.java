@@ -196,11 +196,7 @@ final class ShardSubscription implements Flow.Subscription {
       }
       heartbeatDue = false;
       emit(
-          new ShardEvent(
-              List.of(),
-              Optional.of(SequenceNumbers.ofPosition(shard.ordinal, position)),
-              0,
-              List.of()));
+          new ShardEvent(List.of(), Optional.of(shard.sequenceOfPosition(position)), 0, List.of()));
     }
   }
 
@@ -208,7 +204,7 @@ final class ShardSubscription implements Flow.Subscription {
     List<StreamRecord> records = new ArrayList<>(stored.size());
     long size = 0;
     for (StoredRecord r : stored) {
-      records.add(Reads.toStreamRecord(shard.ordinal, r));
+      records.add(Reads.toStreamRecord(shard, r));
       size += r.data().length;
     }
     position = stored.get(stored.size() - 1).offset() + 1;
@@ -223,10 +219,7 @@ final class ShardSubscription implements Flow.Subscription {
     heartbeatDue = false;
     emit(
         new ShardEvent(
-            records,
-            Optional.of(SequenceNumbers.ofPosition(shard.ordinal, position)),
-            behind,
-            List.of()));
+            records, Optional.of(shard.sequenceOfPosition(position)), behind, List.of()));
   }
 
   private void emit(ShardEvent event) {

@@ -162,8 +162,7 @@ final class Writes {
     }
     for (int k = 0; k < acceptedIndexes.size(); k++) {
       results[acceptedIndexes.get(k)] =
-          new PutResult(
-              shard.shardId, SequenceNumbers.ofRecord(shard.ordinal, appended.firstOffset() + k));
+          new PutResult(shard.shardId, shard.sequenceOfRecord(appended.firstOffset() + k));
     }
     return appended
         .acknowledged()
