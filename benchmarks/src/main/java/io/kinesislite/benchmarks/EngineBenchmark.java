@@ -43,8 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * threads. JMH counts one operation per record.
  *
  * <pre>
- * mvn -B -ntp -pl benchmarks -am package -DskipTests
- * java -jar benchmarks/target/benchmarks.jar EngineBenchmark
+ * mvn -B -ntp -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar EngineBenchmark
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

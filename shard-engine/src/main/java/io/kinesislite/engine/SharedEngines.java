@@ -2,6 +2,7 @@ package io.kinesislite.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -56,11 +57,11 @@ final class SharedEngines {
     }
     Path dir = config.directory().get();
     try {
-      return dir.toFile().exists()
-          ? dir.toRealPath().toString()
-          : dir.toAbsolutePath().normalize().toString();
+      // One spelling per directory, links resolved: it must exist for that, so make it first.
+      Files.createDirectories(dir);
+      return dir.toRealPath().toString();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve data directory " + dir, e);
+      throw new UncheckedIOException("cannot use data directory " + dir, e);
     }
   }
 }

@@ -117,6 +117,28 @@ class EngineBadInputTest {
   }
 
   @Test
+  void aSequenceNumberBeyondTheNewestRecordIsRejected() {
+    // The engine's numbers end in the position; ten past the newest one does not exist yet, and
+    // starting there would skip the records written in between.
+    String seq = acknowledged.sequenceNumber();
+    String beyond =
+        seq.substring(0, seq.length() - 20)
+            + String.format("%020d", Long.parseLong(seq.substring(seq.length() - 20)) + 10);
+    assertThat(
+            assertFailsWith(
+                kinesis.getShardIterator(
+                    "s", acknowledged.shardId(), StartingPosition.afterSequenceNumber(beyond)),
+                InvalidArgumentException.class))
+        .hasMessageContaining("beyond the newest record");
+    // Right after the newest record is fine: that is where the next one will be.
+    await(
+        kinesis.getShardIterator(
+            "s",
+            acknowledged.shardId(),
+            StartingPosition.afterSequenceNumber(acknowledged.sequenceNumber())));
+  }
+
+  @Test
   void garbageIteratorsAndUnknownShardsAreRejected() {
     assertFailsWith(kinesis.getRecords("bm90IGFuIGl0ZXJhdG9y", 10), InvalidArgumentException.class);
     assertFailsWith(

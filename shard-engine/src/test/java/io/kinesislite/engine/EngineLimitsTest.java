@@ -96,13 +96,15 @@ class EngineLimitsTest {
     await(kinesis.createStream("s", 1));
     String iterator =
         await(kinesis.getShardIterator("s", "shardId-000000000000", StartingPosition.latest()));
+    // Spread over 50 ms: a budget refilled by a quarter call must not pass as a whole one.
     for (int i = 0; i < 5; i++) {
       iterator = await(kinesis.getRecords(iterator, 10)).nextShardIterator().orElseThrow();
+      clock.advance(Duration.ofMillis(10));
     }
     ThrottledException e =
         assertFailsWith(kinesis.getRecords(iterator, 10), ThrottledException.class);
     assertThat(e.errorCode()).contains("ProvisionedThroughputExceededException");
-    clock.advance(Duration.ofMillis(200));
+    clock.advance(Duration.ofMillis(200)); // a whole call again, with room for rounding
     assertThat(await(kinesis.getRecords(iterator, 10)).records()).isEmpty();
   }
 

@@ -44,7 +44,12 @@ final class Consumers {
       EngineStream.ConsumerRecord consumer =
           new EngineStream.ConsumerRecord(consumerName, stream.consumerArn(consumerName, now), now);
       stream.consumers.put(consumerName, consumer);
-      state.persist(stream);
+      try {
+        state.persist(stream);
+      } catch (RuntimeException e) {
+        stream.consumers.remove(consumerName);
+        throw e;
+      }
       return toConsumer(consumer);
     } finally {
       stream.lock.writeLock().unlock();
@@ -79,9 +84,14 @@ final class Consumers {
     EngineStream stream = state.stream(streamName);
     stream.lock.writeLock().lock();
     try {
-      find(stream, consumerName);
+      EngineStream.ConsumerRecord consumer = find(stream, consumerName);
       stream.consumers.remove(consumerName);
-      state.persist(stream);
+      try {
+        state.persist(stream);
+      } catch (RuntimeException e) {
+        stream.consumers.put(consumerName, consumer);
+        throw e;
+      }
     } finally {
       stream.lock.writeLock().unlock();
     }

@@ -14,6 +14,7 @@ import io.kinesislite.transport.StreamConsumer;
 import io.kinesislite.transport.StreamDescription;
 import io.kinesislite.transport.StreamMode;
 import io.kinesislite.transport.StreamStatus;
+import io.kinesislite.transport.TransportClosedException;
 import io.kinesislite.transport.internal.NamedThreadFactory;
 import io.kinesislite.transport.internal.RequestChecks;
 import java.math.BigInteger;
@@ -29,6 +30,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ public final class EngineCore implements AutoCloseable {
   private final DirectoryLock lock; // null in memory
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService callbacks;
+  private final ExecutorService deliveries;
   private final Writes writes;
   private final Reads reads;
   private final Resharding resharding;
@@ -52,6 +56,9 @@ public final class EngineCore implements AutoCloseable {
   private final Consumers consumers;
   private final Maintenance maintenance;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Every operation holds the read lock while it runs; close() takes the write lock, so it waits
+  // for them, and none starts after it: a closed engine must not touch a directory it released.
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
   private EngineCore(EngineState state, DirectoryLock lock, Duration subscriptionLifetime) {
     this.state = state;
@@ -63,10 +70,14 @@ public final class EngineCore implements AutoCloseable {
         Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()),
             new NamedThreadFactory("kinesis-lite-engine-callback"));
+    this.deliveries =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new NamedThreadFactory("kinesis-lite-engine-fanout"));
     this.writes = new Writes(state, state.config.directory().isEmpty(), callbacks);
     this.reads = new Reads(state);
     this.resharding = new Resharding(state);
-    this.fanOut = new FanOut(state, scheduler, subscriptionLifetime);
+    this.fanOut = new FanOut(state, scheduler, deliveries, subscriptionLifetime);
     this.consumers = new Consumers(state, fanOut);
     this.maintenance = new Maintenance(state, resharding);
     long interval = state.config.maintenanceInterval().toMillis();
@@ -80,12 +91,20 @@ public final class EngineCore implements AutoCloseable {
       return new EngineCore(state, null, lifetime);
     }
     DirectoryLock lock = DirectoryLock.acquire(config.directory().get());
+    EngineState state = null;
     try {
       MetadataStore metadata = new MetadataStore(config.directory().get());
-      EngineState state = new EngineState(config, LogFactories.durable(config, metadata), metadata);
+      state = new EngineState(config, LogFactories.durable(config, metadata), metadata);
       state.load();
       return new EngineCore(state, lock, lifetime);
     } catch (RuntimeException e) {
+      if (state != null) {
+        try {
+          state.closeAll(); // the sync thread and the logs load() opened
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       lock.release();
       throw e;
     }
@@ -98,185 +117,245 @@ public final class EngineCore implements AutoCloseable {
   // ---- streams ----
 
   public void createStream(String stream, int shardCount) {
-    RequestChecks.streamName(stream);
-    if (shardCount < 1) {
-      throw KinesisErrors.invalid("ShardCount must be at least 1: " + shardCount);
-    }
-    state.create(stream, StreamMode.PROVISIONED, shardCount);
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          if (shardCount < 1) {
+            throw KinesisErrors.invalid("ShardCount must be at least 1: " + shardCount);
+          }
+          state.create(stream, StreamMode.PROVISIONED, shardCount);
+        });
   }
 
   public void createOnDemandStream(String stream) {
-    RequestChecks.streamName(stream);
-    state.create(stream, StreamMode.ON_DEMAND, state.config.onDemandInitialShards());
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          state.create(stream, StreamMode.ON_DEMAND, state.config.onDemandInitialShards());
+        });
   }
 
   public void deleteStream(String name, boolean enforceConsumerDeletion) {
-    RequestChecks.streamName(name);
-    EngineStream stream = state.stream(name);
-    stream.lock.writeLock().lock();
-    try {
-      if (stream.deleted) {
-        throw KinesisErrors.streamNotFound(name);
-      }
-      if (!stream.consumers.isEmpty() && !enforceConsumerDeletion) {
-        throw KinesisErrors.inUse(
-            "Stream "
-                + name
-                + " has "
-                + stream.consumers.size()
-                + " registered consumers; deregister them or enforce consumer deletion");
-      }
-      state.remove(stream);
-    } finally {
-      stream.lock.writeLock().unlock();
-    }
-    fanOut.endSubscriptions(stream, null);
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(name);
+          EngineStream stream = state.stream(name);
+          stream.lock.writeLock().lock();
+          try {
+            if (stream.deleted) {
+              throw KinesisErrors.streamNotFound(name);
+            }
+            if (!stream.consumers.isEmpty() && !enforceConsumerDeletion) {
+              throw KinesisErrors.inUse(
+                  "Stream "
+                      + name
+                      + " has "
+                      + stream.consumers.size()
+                      + " registered consumers; deregister them or enforce consumer deletion");
+            }
+            state.remove(stream);
+          } finally {
+            stream.lock.writeLock().unlock();
+          }
+          fanOut.endSubscriptions(stream, null);
+        });
   }
 
   public StreamDescription describeStream(String name) {
-    RequestChecks.streamName(name);
-    EngineStream stream = state.stream(name);
-    stream.lock.readLock().lock();
-    try {
-      return new StreamDescription(
-          stream.name,
-          stream.arn,
-          StreamStatus.ACTIVE,
-          stream.mode,
-          stream.openShards().length,
-          Duration.ofHours(stream.retentionHours),
-          Instant.ofEpochMilli(stream.createdAtMillis),
-          stream.consumers.size());
-    } finally {
-      stream.lock.readLock().unlock();
-    }
+    return guarded(
+        () -> {
+          RequestChecks.streamName(name);
+          EngineStream stream = state.stream(name);
+          stream.lock.readLock().lock();
+          try {
+            return new StreamDescription(
+                stream.name,
+                stream.arn,
+                StreamStatus.ACTIVE,
+                stream.mode,
+                stream.openShards().length,
+                Duration.ofHours(stream.retentionHours),
+                Instant.ofEpochMilli(stream.createdAtMillis),
+                stream.consumers.size());
+          } finally {
+            stream.lock.readLock().unlock();
+          }
+        });
   }
 
   public List<String> listStreams() {
-    List<String> names = new ArrayList<>();
-    for (EngineStream stream : state.streams()) {
-      names.add(stream.name);
-    }
-    names.sort(null);
-    return names;
+    return guarded(
+        () -> {
+          List<String> names = new ArrayList<>();
+          for (EngineStream stream : state.streams()) {
+            names.add(stream.name);
+          }
+          names.sort(null);
+          return names;
+        });
   }
 
   public void changeRetention(String name, Duration retention, boolean increase) {
-    RequestChecks.streamName(name);
-    int hours = RequestChecks.retentionHours(retention);
-    EngineStream stream = state.stream(name);
-    stream.lock.writeLock().lock();
-    try {
-      if (increase ? hours < stream.retentionHours : hours > stream.retentionHours) {
-        throw KinesisErrors.invalid(
-            "RetentionPeriodHours "
-                + hours
-                + " must be "
-                + (increase ? "at least" : "at most")
-                + " the current "
-                + stream.retentionHours
-                + " hours to "
-                + (increase ? "increase" : "decrease")
-                + " it");
-      }
-      stream.retentionHours = hours;
-      state.persist(stream);
-    } finally {
-      stream.lock.writeLock().unlock();
-    }
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(name);
+          int hours = RequestChecks.retentionHours(retention);
+          EngineStream stream = state.stream(name);
+          stream.lock.writeLock().lock();
+          try {
+            if (increase ? hours < stream.retentionHours : hours > stream.retentionHours) {
+              throw KinesisErrors.invalid(
+                  "RetentionPeriodHours "
+                      + hours
+                      + " must be "
+                      + (increase ? "at least" : "at most")
+                      + " the current "
+                      + stream.retentionHours
+                      + " hours to "
+                      + (increase ? "increase" : "decrease")
+                      + " it");
+            }
+            int previous = stream.retentionHours;
+            stream.retentionHours = hours;
+            try {
+              state.persist(stream);
+            } catch (RuntimeException e) {
+              stream.retentionHours = previous;
+              throw e;
+            }
+          } finally {
+            stream.lock.writeLock().unlock();
+          }
+        });
   }
 
   // ---- shards ----
 
   public List<Shard> listShards(String stream, ShardFilter filter) {
-    RequestChecks.streamName(stream);
-    return reads.listShards(stream, Objects.requireNonNull(filter, "filter == null"));
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          return reads.listShards(stream, Objects.requireNonNull(filter, "filter == null"));
+        });
   }
 
   public void splitShard(String stream, String shardId, BigInteger newStartingHashKey) {
-    RequestChecks.streamName(stream);
-    RequestChecks.shardId(shardId);
-    resharding.split(
-        stream, shardId, RequestChecks.hashKey("NewStartingHashKey", newStartingHashKey));
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          RequestChecks.shardId(shardId);
+          resharding.split(
+              stream, shardId, RequestChecks.hashKey("NewStartingHashKey", newStartingHashKey));
+        });
   }
 
   public void mergeShards(String stream, String shardId, String adjacentShardId) {
-    RequestChecks.streamName(stream);
-    RequestChecks.shardId(shardId);
-    RequestChecks.shardId(adjacentShardId);
-    resharding.merge(stream, shardId, adjacentShardId);
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          RequestChecks.shardId(shardId);
+          RequestChecks.shardId(adjacentShardId);
+          resharding.merge(stream, shardId, adjacentShardId);
+        });
   }
 
   public void updateShardCount(String stream, int target) {
-    RequestChecks.streamName(stream);
-    if (target < 1) {
-      throw KinesisErrors.invalid("TargetShardCount must be at least 1: " + target);
-    }
-    resharding.updateShardCount(stream, target);
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          if (target < 1) {
+            throw KinesisErrors.invalid("TargetShardCount must be at least 1: " + target);
+          }
+          resharding.updateShardCount(stream, target);
+        });
   }
 
   // ---- records ----
 
   public CompletableFuture<PutResult> putRecord(String stream, PutEntry entry) {
-    RequestChecks.streamName(stream);
-    Objects.requireNonNull(entry, "entry == null");
-    if (entry.data().length > state.config.maxRecordSize()) {
-      throw KinesisErrors.invalid(
-          "Record data size "
-              + entry.data().length
-              + " exceeds the stream's max record size of "
-              + state.config.maxRecordSize()
-              + " bytes");
-    }
-    return writes
-        .putRecords(stream, List.of(entry))
-        .thenApply(
-            result -> {
-              if (result.entries().get(0) instanceof PutFailure failure) {
-                throw KinesisErrors.asException(failure);
-              }
-              return (PutResult) result.entries().get(0);
-            });
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          Objects.requireNonNull(entry, "entry == null");
+          if (entry.data().length > state.config.maxRecordSize()) {
+            throw KinesisErrors.invalid(
+                "Record data size "
+                    + entry.data().length
+                    + " exceeds the stream's max record size of "
+                    + state.config.maxRecordSize()
+                    + " bytes");
+          }
+          return writes
+              .putRecords(stream, List.of(entry))
+              .thenApply(
+                  result -> {
+                    if (result.entries().get(0) instanceof PutFailure failure) {
+                      throw KinesisErrors.asException(failure);
+                    }
+                    return (PutResult) result.entries().get(0);
+                  });
+        });
   }
 
   public CompletableFuture<PutRecordsResult> putRecords(String stream, List<PutEntry> entries) {
-    RequestChecks.streamName(stream);
-    Objects.requireNonNull(entries, "entries == null");
-    return writes.putRecords(stream, entries);
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          Objects.requireNonNull(entries, "entries == null");
+          return writes.putRecords(stream, entries);
+        });
   }
 
   public String getShardIterator(String stream, String shardId, StartingPosition position) {
-    RequestChecks.streamName(stream);
-    RequestChecks.shardId(shardId);
-    return reads.getShardIterator(
-        stream, shardId, Objects.requireNonNull(position, "position == null"));
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          RequestChecks.shardId(shardId);
+          return reads.getShardIterator(
+              stream, shardId, Objects.requireNonNull(position, "position == null"));
+        });
   }
 
   public GetRecordsResult getRecords(String iterator, int limit) {
-    Objects.requireNonNull(iterator, "shardIterator == null");
-    return reads.getRecords(iterator, RequestChecks.getRecordsLimit(limit));
+    return guarded(
+        () -> {
+          Objects.requireNonNull(iterator, "shardIterator == null");
+          return reads.getRecords(iterator, RequestChecks.getRecordsLimit(limit));
+        });
   }
 
   // ---- fan-out ----
 
   public StreamConsumer registerConsumer(String stream, String consumerName) {
-    RequestChecks.streamName(stream);
-    return consumers.register(stream, RequestChecks.consumerName(consumerName));
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          return consumers.register(stream, RequestChecks.consumerName(consumerName));
+        });
   }
 
   public StreamConsumer describeConsumer(String stream, String consumerName) {
-    RequestChecks.streamName(stream);
-    return consumers.describe(stream, RequestChecks.consumerName(consumerName));
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          return consumers.describe(stream, RequestChecks.consumerName(consumerName));
+        });
   }
 
   public List<StreamConsumer> listConsumers(String stream) {
-    RequestChecks.streamName(stream);
-    return consumers.list(stream);
+    return guarded(
+        () -> {
+          RequestChecks.streamName(stream);
+          return consumers.list(stream);
+        });
   }
 
   public void deregisterConsumer(String stream, String consumerName) {
-    RequestChecks.streamName(stream);
-    consumers.deregister(stream, RequestChecks.consumerName(consumerName));
+    guardedRun(
+        () -> {
+          RequestChecks.streamName(stream);
+          consumers.deregister(stream, RequestChecks.consumerName(consumerName));
+        });
   }
 
   public Flow.Publisher<ShardEvent> subscribeToShard(
@@ -304,13 +383,33 @@ public final class EngineCore implements AutoCloseable {
 
   // ---- life cycle ----
 
+  private <T> T guarded(Supplier<T> operation) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed.get()) {
+        throw new TransportClosedException("the engine is closed");
+      }
+      return operation.get();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void guardedRun(Runnable operation) {
+    guarded(
+        () -> {
+          operation.run();
+          return null;
+        });
+  }
+
   public void runMaintenance() {
-    maintenance.run();
+    guardedRun(maintenance::run);
   }
 
   private void maintain() {
     try {
-      maintenance.run();
+      runMaintenance();
     } catch (RuntimeException e) {
       log.warn("Engine maintenance failed; it runs again next interval.", e);
     }
@@ -318,8 +417,13 @@ public final class EngineCore implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
     }
     fanOut.endAll();
     scheduler.shutdown();
@@ -331,6 +435,7 @@ public final class EngineCore implements AutoCloseable {
       scheduler.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    deliveries.shutdown();
     state.closeAll();
     callbacks.shutdown();
     if (lock != null) {

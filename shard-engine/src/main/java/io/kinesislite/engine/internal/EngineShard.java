@@ -1,12 +1,18 @@
 package io.kinesislite.engine.internal;
 
 import io.kinesislite.engine.internal.log.ShardLog;
+import io.kinesislite.engine.internal.log.StorageException;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.Shard;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,6 +49,10 @@ final class EngineShard {
 
   private volatile long closedAtMillis = -1;
   private volatile long endOffset = -1;
+
+  // The acknowledgement of the newest append. Acknowledgements complete in append order, so once
+  // this one has, every append before it has been acknowledged or failed too.
+  private volatile CompletableFuture<Void> lastAppend = CompletableFuture.completedFuture(null);
 
   // Null when limits are off.
   final TokenBucket writeRecords;
@@ -128,10 +138,44 @@ final class EngineShard {
     return closedAtMillis;
   }
 
-  /** Closes the shard at its current end; the caller holds the stream's write lock. */
+  /** Notes an append's acknowledgement; the caller holds {@link #appendLock}. */
+  void appended(CompletableFuture<Void> acknowledged) {
+    lastAppend = acknowledged;
+  }
+
+  /**
+   * Waits until every append so far is acknowledged or failed, so that the shard's end can be
+   * fixed: records still waiting for an fsync may yet be dropped if it fails.
+   *
+   * @throws StorageException if that takes longer than {@code timeout}
+   */
+  void awaitAppends(Duration timeout) {
+    try {
+      lastAppend.handle((ignored, error) -> null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new StorageException(
+          "appends to " + shardId + " were not synced within " + timeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while waiting for appends to " + shardId, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("handle() cannot fail", e);
+    }
+  }
+
+  /**
+   * Closes the shard at its current end; the caller holds the stream's write lock and has waited
+   * for its appends ({@link #awaitAppends}).
+   */
   void close(long nowMillis) {
     endOffset = log.nextOffset();
     closedAtMillis = nowMillis;
+  }
+
+  /** Undoes {@link #close} when the change that closed the shard fails. */
+  void reopen() {
+    endOffset = -1;
+    closedAtMillis = -1;
   }
 
   /** Restores a closed shard's end after a restart. */

@@ -98,7 +98,9 @@ public final class EngineState {
       persist(stream);
     } catch (RuntimeException e) {
       releaseShards(shardCount);
-      closeLogs(stream);
+      for (EngineShard shard : stream.shards.values()) {
+        shard.log.delete(); // the stream never existed; load() drops a directory without metadata
+      }
       throw e;
     } finally {
       stream.lock.writeLock().unlock();
@@ -107,18 +109,22 @@ public final class EngineState {
     return stream;
   }
 
-  /** Removes a stream; the caller holds its write lock and has checked consumers. */
+  /**
+   * Removes a stream; the caller holds its write lock and has checked consumers. The metadata goes
+   * first, so a crash midway cannot bring the stream back with some of its records missing.
+   */
   synchronized void remove(EngineStream stream) {
+    if (metadata != null) {
+      closeLogs(stream);
+      metadata.delete(stream.name, stream.incarnation);
+    } else {
+      for (EngineShard shard : stream.shards.values()) {
+        shard.log.delete();
+      }
+    }
     streams.remove(stream.name, stream);
     stream.deleted = true;
-    int open = stream.openShards().length;
-    releaseShards(open);
-    for (EngineShard shard : stream.shards.values()) {
-      shard.log.delete();
-    }
-    if (metadata != null) {
-      metadata.delete(stream.name, stream.incarnation);
-    }
+    releaseShards(stream.openShards().length);
   }
 
   /** Takes {@code count} from the open-shard budget or throws LimitExceededException. */
@@ -225,12 +231,16 @@ public final class EngineState {
                 config.limitsEnabled(),
                 config.maxRecordSize());
         if (s.endOffset() >= 0) {
-          shard.restoreClosed(s.endOffset(), s.closedAtMillis());
+          // Records past a saved end cannot exist; records before it can have been lost with an
+          // unsynced tail (INTERVAL, power loss). The log's end is then the shard's end, or
+          // readers would wait forever for records that will never come.
+          shard.restoreClosed(Math.min(s.endOffset(), shard.log.nextOffset()), s.closedAtMillis());
         } else {
           openShards++;
         }
         stream.shards.put(s.ordinal(), shard);
       }
+      metadata.pruneShardDirs(stream.name, stream.incarnation, stream.shards.keySet());
       for (ConsumerMetadata c : m.consumers()) {
         stream.consumers.put(
             c.name(), new EngineStream.ConsumerRecord(c.name(), c.arn(), c.createdAtMillis()));
@@ -247,12 +257,22 @@ public final class EngineState {
     }
   }
 
+  /** Closes every log once its pending appends are synced (within a bound), then the factory. */
   void closeAll() {
     for (EngineStream stream : streams.values()) {
+      for (EngineShard shard : stream.shards.values()) {
+        try {
+          shard.awaitAppends(CLOSE_WAIT);
+        } catch (RuntimeException e) {
+          log.warn("Closing {} {}: {}", stream.name, shard.shardId, e.getMessage());
+        }
+      }
       closeLogs(stream);
     }
     logs.close();
   }
+
+  private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(5);
 
   private static void closeLogs(EngineStream stream) {
     for (EngineShard shard : stream.shards.values()) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -24,15 +25,37 @@ import java.util.concurrent.ScheduledExecutorService;
 final class FanOut {
   static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
+  /** Per consumer and shard, as in Kinesis: 2 MiB per second, across resubscriptions. */
+  static final int CONSUMER_BYTES_PER_SECOND = 2 * 1024 * 1024;
+
   final EngineState state;
-  final ScheduledExecutorService executor;
+
+  /** Timers: heartbeats, lifetimes, pacing retries. */
+  final ScheduledExecutorService timers;
+
+  /** Deliveries to subscribers, apart from the timers so that a busy subscriber delays no timer. */
+  final Executor deliveries;
+
   final Duration lifetime;
   private final ConcurrentMap<String, ShardSubscription> active = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, TokenBucket> budgets = new ConcurrentHashMap<>();
 
-  FanOut(EngineState state, ScheduledExecutorService executor, Duration lifetime) {
+  FanOut(
+      EngineState state, ScheduledExecutorService timers, Executor deliveries, Duration lifetime) {
     this.state = state;
-    this.executor = executor;
+    this.timers = timers;
+    this.deliveries = deliveries;
     this.lifetime = lifetime;
+  }
+
+  /** Returns the byte budget of a consumer on a shard, or null when limits are off. */
+  TokenBucket budget(String key) {
+    if (!state.config.limitsEnabled()) {
+      return null;
+    }
+    return budgets.computeIfAbsent(
+        key,
+        k -> new TokenBucket(state.clock, CONSUMER_BYTES_PER_SECOND, CONSUMER_BYTES_PER_SECOND));
   }
 
   Flow.Publisher<ShardEvent> publisher(
@@ -55,28 +78,29 @@ final class FanOut {
     ShardSubscription subscription;
     try {
       EngineStream stream = state.stream(streamName);
-      EngineShard shard;
-      long offset;
+      // Under the stream's lock, so that checking the consumer and registering the subscription
+      // are one step against a deregistration, which takes the write lock.
       stream.lock.readLock().lock();
       try {
         Consumers.find(stream, consumerName);
-        shard = Reads.shard(stream, shardId);
-        offset = Reads.startOffset(shard, position);
+        EngineShard shard = Reads.shard(stream, shardId);
+        long offset = Reads.startOffset(shard, position);
+        String key = key(stream, consumerName, shard.ordinal);
+        subscription =
+            new ShardSubscription(
+                this, subscriber, stream, consumerName, shard, offset, key, owner);
+        if (active.putIfAbsent(key, subscription) != null) {
+          throw KinesisErrors.inUse(
+              "Another active subscription exists for consumer "
+                  + consumerName
+                  + " on shard "
+                  + shardId
+                  + " of stream "
+                  + streamName
+                  + ".");
+        }
       } finally {
         stream.lock.readLock().unlock();
-      }
-      String key = key(stream, consumerName, shard.ordinal);
-      subscription =
-          new ShardSubscription(this, subscriber, stream, consumerName, shard, offset, key, owner);
-      if (active.putIfAbsent(key, subscription) != null) {
-        throw KinesisErrors.inUse(
-            "Another active subscription exists for consumer "
-                + consumerName
-                + " on shard "
-                + shardId
-                + " of stream "
-                + streamName
-                + ".");
       }
     } catch (KinesisLiteException e) {
       ShardSubscription.rejectSubscriber(subscriber, e);
@@ -93,6 +117,7 @@ final class FanOut {
    * Ends the consumer's subscriptions (or all of the stream's, for a null consumer) with an error.
    */
   void endSubscriptions(EngineStream stream, String consumerName) {
+    forgetBudgets(stream, consumerName);
     for (ShardSubscription s : active.values()) {
       if (s.stream == stream && (consumerName == null || s.consumerName.equals(consumerName))) {
         s.fail(
@@ -110,6 +135,12 @@ final class FanOut {
         s.fail(error);
       }
     }
+  }
+
+  /** Forgets a consumer's byte budgets once it is gone. */
+  void forgetBudgets(EngineStream stream, String consumerName) {
+    String prefix = stream.incarnation + "/" + (consumerName == null ? "" : consumerName + "/");
+    budgets.keySet().removeIf(k -> k.startsWith(prefix));
   }
 
   void endAll() {

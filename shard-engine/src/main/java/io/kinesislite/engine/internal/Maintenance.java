@@ -41,7 +41,7 @@ final class Maintenance {
       try {
         applyRetention(stream, now);
         if (stream.mode == StreamMode.ON_DEMAND) {
-          scaleOut(stream, elapsed, now);
+          scaleOut(stream, elapsed);
         }
       } catch (RuntimeException e) {
         log.warn("Maintenance of stream {} failed; it runs again next interval.", stream.name, e);
@@ -73,9 +73,20 @@ final class Maintenance {
       }
       for (EngineShard shard : gone) {
         stream.shards.remove(shard.ordinal);
+      }
+      try {
+        state.persist(stream);
+      } catch (RuntimeException e) {
+        for (EngineShard shard : gone) {
+          stream.shards.put(shard.ordinal, shard);
+        }
+        throw e;
+      }
+      // Only once the metadata no longer lists them: a crash in between leaves directories that
+      // the next start prunes, never a listed shard without its records.
+      for (EngineShard shard : gone) {
         shard.log.delete();
       }
-      state.persist(stream);
       log.info(
           "Stream {}: {} closed shards passed retention and were removed.",
           stream.name,
@@ -85,7 +96,7 @@ final class Maintenance {
     }
   }
 
-  private void scaleOut(EngineStream stream, long elapsedMillis, long now) {
+  private void scaleOut(EngineStream stream, long elapsedMillis) {
     List<EngineShard> hot = new ArrayList<>();
     for (EngineShard shard : stream.openShards()) {
       long records = shard.demandRecords.sumThenReset();

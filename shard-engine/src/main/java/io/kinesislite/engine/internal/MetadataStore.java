@@ -22,9 +22,10 @@ import java.util.stream.Stream;
  * file, forced, renamed over the old one, and the directory forced, so a crash leaves the old or
  * the new file, never a mix. Shard logs live beside it in {@code shard-<ordinal>} directories.
  *
- * <p>Thread-safe for different streams; one stream's writes are serialized by its write lock.
+ * <p>Thread-safe for different streams; one stream's writes are serialized by its write lock. Not
+ * final only so that tests can make saving fail.
  */
-final class MetadataStore {
+class MetadataStore {
   private static final String FILE = "stream.json";
 
   private final Path streamsDir;
@@ -117,6 +118,30 @@ final class MetadataStore {
       throw new StorageException("cannot read stream metadata in " + streamsDir + ": " + e, e);
     }
     return result;
+  }
+
+  /**
+   * Deletes the shard directories of a stream that its metadata does not list: left by a change
+   * that failed or crashed before its metadata was saved, or by a removal that crashed after.
+   */
+  void pruneShardDirs(String name, long incarnation, java.util.Set<Integer> keep) {
+    Path dir = streamDir(name, incarnation);
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, "shard-*")) {
+      for (Path child : children) {
+        String suffix = child.getFileName().toString().substring("shard-".length());
+        boolean listed;
+        try {
+          listed = keep.contains(Integer.parseInt(suffix));
+        } catch (NumberFormatException e) {
+          listed = true; // not ours to judge
+        }
+        if (!listed) {
+          deleteRecursively(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot clean up shard directories in " + dir + ": " + e, e);
+    }
   }
 
   /** Deletes a stream's directory: metadata first, so a crash midway never brings it back. */

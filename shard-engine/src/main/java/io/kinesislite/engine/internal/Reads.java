@@ -76,8 +76,26 @@ final class Reads {
             stream.name, stream.incarnation, shard.ordinal, offset, state.clock.millis()));
   }
 
-  /** Returns the offset a reader starting at {@code position} reads first. */
+  /**
+   * Returns the offset a reader starting at {@code position} reads first.
+   *
+   * @throws io.kinesislite.transport.InvalidArgumentException for a sequence number past the
+   *     shard's newest record, which would otherwise skip records written later
+   */
   static long startOffset(EngineShard shard, StartingPosition position) {
+    long offset = requestedOffset(shard, position);
+    long end = shard.isOpen() ? shard.log.readableEnd() : shard.endOffset();
+    if (offset > end) {
+      throw KinesisErrors.invalid(
+          "StartingSequenceNumber "
+              + position.sequenceNumber().orElse("")
+              + " is beyond the newest record of shard "
+              + shard.shardId);
+    }
+    return offset;
+  }
+
+  private static long requestedOffset(EngineShard shard, StartingPosition position) {
     return switch (position.type()) {
       case TRIM_HORIZON -> shard.log.firstOffset();
       case LATEST -> shard.isOpen() ? shard.log.readableEnd() : shard.endOffset();
@@ -130,17 +148,15 @@ final class Reads {
                 + stream.name
                 + " no longer exists; it passed the retention period");
       }
+      // The byte budget may be in debt from a large read; the call budget is spent per call.
       if (shard.readCalls != null
-          && (!shard.readCalls.hasTokens() || !shard.readBytes.hasTokens())) {
+          && (!shard.readBytes.hasTokens() || !shard.readCalls.tryTake(1))) {
         throw KinesisErrors.throughputExceeded(
             "Rate exceeded for shard "
                 + shard.shardId
                 + " in stream "
                 + stream.name
                 + ": readers share 5 calls and 2 MiB per second per shard.");
-      }
-      if (shard.readCalls != null) {
-        shard.readCalls.tryTake(1);
       }
       long from = Math.max(position.offset(), shard.log.firstOffset());
       List<StoredRecord> stored = shard.log.read(from, limit, MAX_BYTES_PER_CALL);

@@ -3,13 +3,18 @@ package io.kinesislite.engine.internal;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.StreamMode;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Splits, merges and uniform rescaling. Each change closes parents and opens children in one step
- * under the stream's write lock, so no record lands in a parent after its children exist, and the
- * metadata is saved before the call returns.
+ * Splits, merges and uniform rescaling. Each change runs under the stream's write lock: parents
+ * close (once their pending appends are acknowledged, so their ends are final) and children open in
+ * one step, the metadata is saved, and only then does the change count. If opening a child's log or
+ * saving fails, the change is undone in memory, so what the engine serves always matches what it
+ * would recover.
  *
  * <p>{@link #updateShardCount} works as Kinesis does, through real splits and then merges, so that
  * every child has one or two parents and consumers can follow the lineage; the intermediate shards
@@ -18,6 +23,9 @@ import java.util.List;
  * <p>Thread-safe.
  */
 final class Resharding {
+  private static final Logger log = LoggerFactory.getLogger(Resharding.class);
+  private static final Duration APPEND_WAIT = Duration.ofSeconds(30);
+
   private final EngineState state;
 
   Resharding(EngineState state) {
@@ -26,7 +34,7 @@ final class Resharding {
 
   void split(String streamName, String shardId, BigInteger newStartingHashKey) {
     EngineStream stream = state.stream(streamName);
-    List<EngineShard> closed = new ArrayList<>();
+    Change change = new Change(stream);
     stream.lock.writeLock().lock();
     try {
       EngineShard parent = openShard(stream, shardId);
@@ -41,21 +49,20 @@ final class Resharding {
                 + "'s range "
                 + range);
       }
-      state.reserveShards(1);
-      long now = state.clock.millis();
-      splitLocked(stream, parent, newStartingHashKey, now);
-      closed.add(parent);
-      stream.refreshOpenShards();
-      state.persist(stream);
+      change.run(
+          () -> {
+            change.reserve(1);
+            change.split(parent, newStartingHashKey);
+          });
     } finally {
       stream.lock.writeLock().unlock();
     }
-    wakeReaders(closed);
+    change.wakeReaders();
   }
 
   void merge(String streamName, String shardId, String adjacentShardId) {
     EngineStream stream = state.stream(streamName);
-    List<EngineShard> closed = new ArrayList<>();
+    Change change = new Change(stream);
     stream.lock.writeLock().lock();
     try {
       EngineShard first = openShard(stream, shardId);
@@ -74,22 +81,17 @@ final class Resharding {
                 + second.range
                 + " do not touch");
       }
-      long now = state.clock.millis();
-      mergeLocked(stream, first, second, now);
-      closed.add(first);
-      closed.add(second);
+      change.run(() -> change.merge(first, second));
       state.releaseShards(1);
-      stream.refreshOpenShards();
-      state.persist(stream);
     } finally {
       stream.lock.writeLock().unlock();
     }
-    wakeReaders(closed);
+    change.wakeReaders();
   }
 
   void updateShardCount(String streamName, int target) {
     EngineStream stream = state.stream(streamName);
-    List<EngineShard> before = List.of(stream.openShards());
+    Change change = new Change(stream);
     stream.lock.writeLock().lock();
     try {
       if (stream.mode == StreamMode.ON_DEMAND) {
@@ -110,95 +112,154 @@ final class Resharding {
       if (target == current) {
         return;
       }
-      int added = target - current;
-      if (added > 0) {
-        state.reserveShards(added);
+      change.run(() -> rescale(stream, change, current, target));
+      if (target < current) {
+        state.releaseShards(current - target);
       }
-      long now = state.clock.millis();
-      List<HashKeyRange> targets = EngineState.evenRanges(HashKeyRange.ALL, target);
-      // 1. Split every open shard at each target boundary inside it; each piece then lies in one
-      //    target range.
-      for (EngineShard shard : List.of(stream.openShards())) {
-        EngineShard rest = shard;
-        for (HashKeyRange t : targets) {
-          BigInteger boundary = t.start();
-          if (boundary.compareTo(rest.range.start()) > 0
-              && boundary.compareTo(rest.range.end()) <= 0) {
-            EngineShard[] halves = splitLocked(stream, rest, boundary, now);
-            rest = halves[1];
-          }
-        }
-        stream.refreshOpenShards();
-      }
-      // 2. Within each target range, merge neighbours until one shard is left.
-      for (HashKeyRange t : targets) {
-        List<EngineShard> inside = new ArrayList<>();
-        for (EngineShard shard : stream.openShards()) {
-          if (t.contains(shard.range.start())) {
-            inside.add(shard);
-          }
-        }
-        while (inside.size() > 1) {
-          List<EngineShard> merged = new ArrayList<>();
-          for (int i = 0; i + 1 < inside.size(); i += 2) {
-            merged.add(mergeLocked(stream, inside.get(i), inside.get(i + 1), now));
-          }
-          if (inside.size() % 2 == 1) {
-            merged.add(inside.get(inside.size() - 1));
-          }
-          inside = merged;
-        }
-      }
-      stream.refreshOpenShards();
-      // Splits reserved one each and merges released none so far; settle the budget to target.
-      int open = stream.openShards().length;
-      state.releaseShards(Math.max(0, current + Math.max(0, added) - open));
-      state.persist(stream);
     } finally {
       stream.lock.writeLock().unlock();
     }
-    wakeReaders(before);
+    change.wakeReaders();
   }
 
-  // A fan-out subscription waiting on a parent must learn at once that it ended, not at its next
-  // heartbeat. Outside the lock: the listeners read the stream.
-  private static void wakeReaders(List<EngineShard> parents) {
-    for (EngineShard parent : parents) {
-      if (!parent.isOpen()) {
-        parent.signalData();
+  private static void rescale(EngineStream stream, Change change, int current, int target) {
+    if (target > current) {
+      change.reserve(target - current);
+    }
+    List<HashKeyRange> targets = EngineState.evenRanges(HashKeyRange.ALL, target);
+    // 1. Split every open shard at each target boundary inside it; each piece then lies in one
+    //    target range.
+    for (EngineShard shard : List.of(stream.openShards())) {
+      EngineShard rest = shard;
+      for (HashKeyRange t : targets) {
+        BigInteger boundary = t.start();
+        if (boundary.compareTo(rest.range.start()) > 0
+            && boundary.compareTo(rest.range.end()) <= 0) {
+          rest = change.split(rest, boundary)[1];
+        }
+      }
+    }
+    stream.refreshOpenShards();
+    // 2. Within each target range, merge neighbours until one shard is left.
+    for (HashKeyRange t : targets) {
+      List<EngineShard> inside = new ArrayList<>();
+      for (EngineShard shard : stream.openShards()) {
+        if (t.contains(shard.range.start())) {
+          inside.add(shard);
+        }
+      }
+      while (inside.size() > 1) {
+        List<EngineShard> merged = new ArrayList<>();
+        for (int i = 0; i + 1 < inside.size(); i += 2) {
+          merged.add(change.merge(inside.get(i), inside.get(i + 1)));
+        }
+        if (inside.size() % 2 == 1) {
+          merged.add(inside.get(inside.size() - 1));
+        }
+        inside = merged;
       }
     }
   }
 
-  /** Splits {@code parent} at {@code boundary}; returns the two children, lower range first. */
-  EngineShard[] splitLocked(
-      EngineStream stream, EngineShard parent, BigInteger boundary, long now) {
-    parent.close(now);
-    EngineShard low =
-        state.addShard(
-            stream,
-            new HashKeyRange(parent.range.start(), boundary.subtract(BigInteger.ONE)),
-            parent.shardId,
-            null,
-            now);
-    EngineShard high =
-        state.addShard(
-            stream, new HashKeyRange(boundary, parent.range.end()), parent.shardId, null, now);
-    return new EngineShard[] {low, high};
-  }
+  /**
+   * One reshard in progress: what it closed, opened and reserved, so that it can be undone. Used
+   * under the stream's write lock only.
+   */
+  private final class Change {
+    private final EngineStream stream;
+    private final int nextOrdinal;
+    private final long now;
+    private final List<EngineShard> closed = new ArrayList<>();
+    private final List<EngineShard> added = new ArrayList<>();
+    private int reserved;
 
-  private EngineShard mergeLocked(
-      EngineStream stream, EngineShard first, EngineShard second, long now) {
-    EngineShard lower = first.range.start().compareTo(second.range.start()) < 0 ? first : second;
-    EngineShard upper = lower == first ? second : first;
-    first.close(now);
-    second.close(now);
-    return state.addShard(
-        stream,
-        new HashKeyRange(lower.range.start(), upper.range.end()),
-        first.shardId,
-        second.shardId,
-        now);
+    Change(EngineStream stream) {
+      this.stream = stream;
+      this.nextOrdinal = stream.nextOrdinal;
+      this.now = state.clock.millis();
+    }
+
+    /** Runs {@code steps}, then saves; undoes everything if either fails. */
+    void run(Runnable steps) {
+      try {
+        steps.run();
+        stream.refreshOpenShards();
+        state.persist(stream);
+      } catch (RuntimeException e) {
+        rollback(e);
+        throw e;
+      }
+    }
+
+    void reserve(int count) {
+      state.reserveShards(count);
+      reserved += count;
+    }
+
+    EngineShard[] split(EngineShard parent, BigInteger boundary) {
+      close(parent);
+      EngineShard low =
+          add(
+              new HashKeyRange(parent.range.start(), boundary.subtract(BigInteger.ONE)),
+              parent,
+              null);
+      EngineShard high = add(new HashKeyRange(boundary, parent.range.end()), parent, null);
+      return new EngineShard[] {low, high};
+    }
+
+    EngineShard merge(EngineShard first, EngineShard second) {
+      EngineShard lower = first.range.start().compareTo(second.range.start()) < 0 ? first : second;
+      EngineShard upper = lower == first ? second : first;
+      close(first);
+      close(second);
+      return add(new HashKeyRange(lower.range.start(), upper.range.end()), first, second);
+    }
+
+    private void close(EngineShard shard) {
+      shard.awaitAppends(APPEND_WAIT);
+      shard.close(now);
+      closed.add(shard);
+    }
+
+    private EngineShard add(HashKeyRange range, EngineShard parent, EngineShard adjacentParent) {
+      EngineShard shard =
+          state.addShard(
+              stream,
+              range,
+              parent.shardId,
+              adjacentParent == null ? null : adjacentParent.shardId,
+              now);
+      added.add(shard);
+      return shard;
+    }
+
+    private void rollback(RuntimeException cause) {
+      for (EngineShard shard : added) {
+        stream.shards.remove(shard.ordinal);
+        try {
+          shard.log.delete();
+        } catch (RuntimeException e) {
+          cause.addSuppressed(e);
+        }
+      }
+      for (EngineShard shard : closed) {
+        shard.reopen();
+      }
+      stream.nextOrdinal = nextOrdinal;
+      stream.refreshOpenShards();
+      state.releaseShards(reserved);
+      log.warn("Resharding stream {} failed and was undone: {}", stream.name, cause.getMessage());
+    }
+
+    // A fan-out subscription waiting on a parent must learn at once that it ended, not at its next
+    // heartbeat. Called after the lock is released: the listeners read the stream.
+    void wakeReaders() {
+      for (EngineShard parent : closed) {
+        if (!parent.isOpen()) {
+          parent.signalData();
+        }
+      }
+    }
   }
 
   private static boolean adjacent(EngineShard a, EngineShard b) {

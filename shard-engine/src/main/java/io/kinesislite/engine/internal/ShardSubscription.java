@@ -3,10 +3,12 @@ package io.kinesislite.engine.internal;
 import io.kinesislite.engine.internal.log.StoredRecord;
 import io.kinesislite.transport.ShardEvent;
 import io.kinesislite.transport.StreamRecord;
+import io.kinesislite.transport.TransportClosedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +27,8 @@ final class ShardSubscription implements Flow.Subscription {
   private static final Logger log = LoggerFactory.getLogger(ShardSubscription.class);
   private static final int MAX_EVENT_RECORDS = 10_000;
   private static final long MAX_EVENT_BYTES = 1024 * 1024;
-  private static final int CONSUMER_BYTES_PER_SECOND = 2 * 1024 * 1024;
+  // Events per turn on a delivery thread before it lets other subscriptions have it.
+  private static final int EVENTS_PER_TURN = 32;
   private static final Flow.Subscription NOTHING =
       new Flow.Subscription() {
         @Override
@@ -50,6 +53,8 @@ final class ShardSubscription implements Flow.Subscription {
   private volatile boolean expired;
   private volatile RuntimeException pendingError;
   private volatile boolean done;
+  // No signal but onSubscribe goes out before onSubscribe has returned (rule 1.3).
+  private volatile boolean started;
   private volatile ScheduledFuture<?> heartbeat;
   private volatile ScheduledFuture<?> lifetimeEnd;
 
@@ -73,11 +78,7 @@ final class ShardSubscription implements Flow.Subscription {
     this.position = position;
     this.key = key;
     this.owner = owner;
-    this.bytes =
-        fanOut.state.config.limitsEnabled()
-            ? new TokenBucket(
-                fanOut.state.clock, CONSUMER_BYTES_PER_SECOND, CONSUMER_BYTES_PER_SECOND)
-            : null;
+    this.bytes = fanOut.budget(key);
   }
 
   static void rejectSubscriber(Flow.Subscriber<? super ShardEvent> subscriber, Exception error) {
@@ -89,28 +90,33 @@ final class ShardSubscription implements Flow.Subscription {
     // Timers first: once the subscriber has this subscription it may end it, and release() must
     // then find the timers to cancel.
     long heartbeatMillis = FanOut.HEARTBEAT.toMillis();
-    heartbeat =
-        fanOut.executor.scheduleWithFixedDelay(
-            () -> {
-              heartbeatDue = true;
-              signal();
-            },
-            heartbeatMillis,
-            heartbeatMillis,
-            TimeUnit.MILLISECONDS);
-    lifetimeEnd =
-        fanOut.executor.schedule(
-            () -> {
-              expired = true;
-              signal();
-            },
-            fanOut.lifetime.toMillis(),
-            TimeUnit.MILLISECONDS);
+    try {
+      heartbeat =
+          fanOut.timers.scheduleWithFixedDelay(
+              () -> {
+                heartbeatDue = true;
+                signal();
+              },
+              heartbeatMillis,
+              heartbeatMillis,
+              TimeUnit.MILLISECONDS);
+      lifetimeEnd =
+          fanOut.timers.schedule(
+              () -> {
+                expired = true;
+                signal();
+              },
+              fanOut.lifetime.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      release();
+      rejectSubscriber(subscriber, new TransportClosedException("the engine is closed"));
+      return;
+    }
     shard.addDataListener(signal);
     subscriber.onSubscribe(this);
-    if (done) {
-      release(); // cancelled inside onSubscribe
-    }
+    started = true;
+    signal(); // deliver what arrived, or failed, while onSubscribe ran
   }
 
   @Override
@@ -136,46 +142,77 @@ final class ShardSubscription implements Flow.Subscription {
 
   private void signal() {
     if (work.getAndIncrement() == 0) {
-      fanOut.executor.execute(this::drainLoop);
+      execute();
+    }
+  }
+
+  private void execute() {
+    try {
+      fanOut.deliveries.execute(this::drainLoop);
+    } catch (RejectedExecutionException e) {
+      // The engine closed; endAll() has told the subscriber, or is about to.
+      done = true;
+      release();
     }
   }
 
   private void drainLoop() {
     int missed = 1;
     do {
+      boolean moreToDo;
       try {
-        drain();
+        moreToDo = drain();
       } catch (RuntimeException e) {
         terminate(e);
+        moreToDo = false;
+      }
+      if (moreToDo) {
+        // Let other subscriptions have this thread; the work count stays raised, so no second
+        // drain starts meanwhile and nothing signalled is lost.
+        execute();
+        return;
       }
       missed = work.addAndGet(-missed);
     } while (missed != 0);
   }
 
-  private void drain() {
+  /** Delivers what it can; returns true if it stopped only to give up the thread. */
+  private boolean drain() {
+    if (!started) {
+      return false; // start() signals again once onSubscribe has returned
+    }
+    int events = 0;
     while (!done) {
+      if (events == EVENTS_PER_TURN) {
+        return true;
+      }
       if (pendingError != null) {
         terminate(pendingError);
-        return;
+        return false;
       }
       if (stream.deleted) {
         terminate(KinesisErrors.streamNotFound(stream.name));
-        return;
+        return false;
       }
       if (expired) {
         terminate(null); // Kinesis ends every subscription after five minutes
-        return;
+        return false;
       }
       if (demand.get() == 0) {
-        return;
+        return false;
       }
       if (bytes != null && !bytes.hasTokens()) {
-        fanOut.executor.schedule(signal, 100, TimeUnit.MILLISECONDS);
-        return;
+        try {
+          fanOut.timers.schedule(signal, 100, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          done = true; // the engine closed
+        }
+        return false;
       }
       List<StoredRecord> stored = shard.log.read(position, MAX_EVENT_RECORDS, MAX_EVENT_BYTES);
       if (!stored.isEmpty()) {
         deliver(stored);
+        events++;
         continue;
       }
       long end = shard.endOffset();
@@ -189,15 +226,17 @@ final class ShardSubscription implements Flow.Subscription {
         }
         emit(new ShardEvent(List.of(), Optional.empty(), 0, children));
         terminate(null);
-        return;
+        return false;
       }
       if (!heartbeatDue) {
-        return; // wait for data, a heartbeat, more demand or the end
+        return false; // wait for data, a heartbeat, more demand or the end
       }
       heartbeatDue = false;
       emit(
           new ShardEvent(List.of(), Optional.of(shard.sequenceOfPosition(position)), 0, List.of()));
+      events++;
     }
+    return false;
   }
 
   private void deliver(List<StoredRecord> stored) {

@@ -153,6 +153,7 @@ final class Writes {
       }
       try {
         appended = shard.log.append(accepted);
+        shard.appended(appended.acknowledged());
       } catch (RuntimeException e) {
         failAll(acceptedIndexes, results, e);
         return CompletableFuture.completedFuture(null);

@@ -155,6 +155,9 @@ public final class MemoryShardLog implements ShardLog {
     Map.Entry<Long, Chunk> entry = chunks.floorEntry(from);
     if (entry == null) {
       entry = chunks.firstEntry(); // a trim moved the first offset past from
+      if (entry == null) {
+        return List.of(); // a trim dropped everything while we looked
+      }
       from = entry.getKey();
     }
     long limit = Math.min(end, from + maxRecords);

@@ -95,7 +95,11 @@ final class SegmentRecovery {
     try {
       List<Segment> segments = recover(dir, files, writable, settings.indexIntervalBytes());
       if (writable && settings.syncPolicy() != SyncPolicy.NEVER) {
-        segments.get(segments.size() - 1).force();
+        // Every segment, not only the last: after a crash under INTERVAL an earlier segment's
+        // tail may still sit unsynced in the page cache, and it becomes readable now.
+        for (Segment segment : segments) {
+          segment.force();
+        }
         files.syncDirectory(dir);
       }
       return new Opened(segments, writable);
