@@ -1,5 +1,6 @@
 package io.kinesislite.engine;
 
+import io.kinesislite.transport.internal.ConfigChecks;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,7 +186,8 @@ public final class EngineConfig {
     /** Sets how often the INTERVAL policy syncs. Default: 100 ms; range: 1 ms to 60 s. */
     public Builder syncInterval(Duration syncInterval) {
       this.syncInterval =
-          check("syncInterval", syncInterval, Duration.ofMillis(1), Duration.ofSeconds(60));
+          ConfigChecks.range(
+              "syncInterval", syncInterval, Duration.ofMillis(1), Duration.ofSeconds(60));
       return this;
     }
 
@@ -205,19 +207,20 @@ public final class EngineConfig {
      * (10,485,760).
      */
     public Builder maxRecordSize(int maxRecordSize) {
-      this.maxRecordSize = check("maxRecordSize", maxRecordSize, 1, MAX_RECORD_SIZE_LIMIT);
+      this.maxRecordSize =
+          ConfigChecks.range("maxRecordSize", maxRecordSize, 1, MAX_RECORD_SIZE_LIMIT);
       return this;
     }
 
     /** Sets how many open shards the engine allows in all. Default: 500; range: 1 to 100,000. */
     public Builder shardLimit(int shardLimit) {
-      this.shardLimit = check("shardLimit", shardLimit, 1, 100_000);
+      this.shardLimit = ConfigChecks.range("shardLimit", shardLimit, 1, 100_000);
       return this;
     }
 
     /** Sets how many shards a new on-demand stream starts with. Default: 4; range: 1 to 1,000. */
     public Builder onDemandInitialShards(int shards) {
-      this.onDemandInitialShards = check("onDemandInitialShards", shards, 1, 1_000);
+      this.onDemandInitialShards = ConfigChecks.range("onDemandInitialShards", shards, 1, 1_000);
       return this;
     }
 
@@ -228,7 +231,8 @@ public final class EngineConfig {
      */
     public Builder maintenanceInterval(Duration interval) {
       this.maintenanceInterval =
-          check("maintenanceInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
+          ConfigChecks.range(
+              "maintenanceInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
       return this;
     }
 
@@ -237,11 +241,7 @@ public final class EngineConfig {
      * segments. Default: 64 MiB; range: 4 KiB to 1 GiB.
      */
     public Builder segmentBytes(long segmentBytes) {
-      if (segmentBytes < 4096 || segmentBytes > 1024L * 1024 * 1024) {
-        throw new IllegalArgumentException(
-            "segmentBytes must be between 4096 and 1073741824: " + segmentBytes);
-      }
-      this.segmentBytes = segmentBytes;
+      this.segmentBytes = ConfigChecks.range("segmentBytes", segmentBytes, 4096, 1L << 30);
       return this;
     }
 
@@ -251,7 +251,8 @@ public final class EngineConfig {
      */
     public Builder segmentMaxAge(Duration segmentMaxAge) {
       this.segmentMaxAge =
-          check("segmentMaxAge", segmentMaxAge, Duration.ofSeconds(1), Duration.ofDays(7));
+          ConfigChecks.range(
+              "segmentMaxAge", segmentMaxAge, Duration.ofSeconds(1), Duration.ofDays(7));
       return this;
     }
 
@@ -262,7 +263,8 @@ public final class EngineConfig {
      */
     public Builder subscriptionLifetime(Duration lifetime) {
       this.subscriptionLifetime =
-          check("subscriptionLifetime", lifetime, Duration.ofSeconds(1), Duration.ofMinutes(5));
+          ConfigChecks.range(
+              "subscriptionLifetime", lifetime, Duration.ofSeconds(1), Duration.ofMinutes(5));
       return this;
     }
 
@@ -277,23 +279,6 @@ public final class EngineConfig {
 
     public EngineConfig build() {
       return new EngineConfig(this);
-    }
-
-    private static Duration check(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static int check(String name, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
     }
   }
 }

@@ -4,6 +4,7 @@ import static io.kinesislite.testkit.TransportAssertions.assertFailsWith;
 import static io.kinesislite.testkit.TransportAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kinesislite.testkit.Tmpfs;
 import io.kinesislite.transport.GetRecordsResult;
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.PutEntry;
@@ -13,14 +14,10 @@ import io.kinesislite.transport.PutResult;
 import io.kinesislite.transport.ServiceFailureException;
 import io.kinesislite.transport.StartingPosition;
 import io.kinesislite.transport.StreamRecord;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,22 +31,13 @@ class EngineFilesystemFaultTest {
 
   @Test
   void aFullThenReadOnlyDataDirectoryFailsWritersClearlyAndKeepsRecordsReadable() throws Exception {
-    Path mount = tempDir.resolve("tmpfs");
-    Files.createDirectories(mount);
-    String failure = run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", mount.toString());
-    if (failure != null) {
-      Assumptions.abort("cannot mount a tmpfs (needs root or mount rights): " + failure);
-    }
-    try {
-      fillThenRemountReadOnly(mount);
-    } finally {
-      if (run("umount", mount.toString()) != null) {
-        run("umount", "-l", mount.toString());
-      }
+    try (Tmpfs disk = Tmpfs.mount(tempDir.resolve("tmpfs"), "512k")) {
+      fillThenRemountReadOnly(disk);
     }
   }
 
-  private void fillThenRemountReadOnly(Path dir) throws Exception {
+  private void fillThenRemountReadOnly(Tmpfs disk) throws Exception {
+    Path dir = disk.path();
     EngineConfig config =
         EngineConfig.builder()
             .directory(dir)
@@ -90,7 +78,7 @@ class EngineFilesystemFaultTest {
           .containsExactlyElementsOf(sequences(acknowledged));
     }
 
-    assertThat(run("mount", "-o", "remount,ro", dir.toString())).as("remount read-only").isNull();
+    disk.remountReadOnly();
     try (ShardEngine engine = ShardEngine.open(config);
         KinesisTransport kinesis = EmbeddedTransport.over(engine)) {
       assertThat(readAll(kinesis))
@@ -122,22 +110,5 @@ class EngineFilesystemFaultTest {
 
   private static List<String> sequences(List<PutResult> puts) {
     return puts.stream().map(PutResult::sequenceNumber).toList();
-  }
-
-  /** Runs a command; returns null on success, else what it printed. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return "timed out";
-      }
-      return process.exitValue() == 0
-          ? null
-          : output.isBlank() ? "exit " + process.exitValue() : output.trim();
-    } catch (IOException e) {
-      return e.getMessage();
-    }
   }
 }

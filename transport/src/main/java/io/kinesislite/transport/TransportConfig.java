@@ -1,5 +1,6 @@
 package io.kinesislite.transport;
 
+import io.kinesislite.transport.internal.ConfigChecks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -219,14 +220,15 @@ public final class TransportConfig {
      */
     public Builder callTimeout(Duration callTimeout) {
       this.callTimeout =
-          checkDuration("callTimeout", callTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+          ConfigChecks.range(
+              "callTimeout", callTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
       return this;
     }
 
     /** Sets how long opening a connection may take. Default: 5 s; range: 100 ms to 60 s. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout =
-          checkDuration(
+          ConfigChecks.range(
               "connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
       return this;
     }
@@ -237,13 +239,13 @@ public final class TransportConfig {
      * them to slow down. Default: 3; range: 1 to 10.
      */
     public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = checkRange("maxAttempts", maxAttempts, 1, 10);
+      this.maxAttempts = ConfigChecks.range("maxAttempts", maxAttempts, 1, 10);
       return this;
     }
 
     /** Sets how many requests may be in flight at once. Default: 64; range: 1 to 10,000. */
     public Builder maxConcurrency(int maxConcurrency) {
-      this.maxConcurrency = checkRange("maxConcurrency", maxConcurrency, 1, 10_000);
+      this.maxConcurrency = ConfigChecks.range("maxConcurrency", maxConcurrency, 1, 10_000);
       return this;
     }
 
@@ -253,7 +255,8 @@ public final class TransportConfig {
      * larger records. Default: 1 MiB (1,048,576); range: 1 to 10 MiB (10,485,760).
      */
     public Builder maxRecordSize(int maxRecordSize) {
-      this.maxRecordSize = checkRange("maxRecordSize", maxRecordSize, 1, MAX_RECORD_SIZE_LIMIT);
+      this.maxRecordSize =
+          ConfigChecks.range("maxRecordSize", maxRecordSize, 1, MAX_RECORD_SIZE_LIMIT);
       return this;
     }
 
@@ -274,23 +277,6 @@ public final class TransportConfig {
                 + ")");
       }
       return new TransportConfig(this);
-    }
-
-    private static Duration checkDuration(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
-    }
-
-    private static int checkRange(String name, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.kinesislite.engine.internal.log;
 
 import io.kinesislite.engine.SyncPolicy;
+import io.kinesislite.transport.internal.ConfigChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -143,7 +144,8 @@ public final class LogSettings {
      */
     public Builder syncInterval(Duration syncInterval) {
       this.syncInterval =
-          check("syncInterval", syncInterval, Duration.ofMillis(1), Duration.ofSeconds(60));
+          ConfigChecks.range(
+              "syncInterval", syncInterval, Duration.ofMillis(1), Duration.ofSeconds(60));
       return this;
     }
 
@@ -153,11 +155,7 @@ public final class LogSettings {
      * whole segments. Default: 64 MiB; range: 4 KiB to 1 GiB.
      */
     public Builder segmentBytes(long segmentBytes) {
-      if (segmentBytes < 4096 || segmentBytes > 1024L * 1024 * 1024) {
-        throw new IllegalArgumentException(
-            "segmentBytes must be between 4096 and 1073741824: " + segmentBytes);
-      }
-      this.segmentBytes = segmentBytes;
+      this.segmentBytes = ConfigChecks.range("segmentBytes", segmentBytes, 4096, 1L << 30);
       return this;
     }
 
@@ -168,7 +166,8 @@ public final class LogSettings {
      */
     public Builder segmentMaxAge(Duration segmentMaxAge) {
       this.segmentMaxAge =
-          check("segmentMaxAge", segmentMaxAge, Duration.ofSeconds(1), Duration.ofDays(7));
+          ConfigChecks.range(
+              "segmentMaxAge", segmentMaxAge, Duration.ofSeconds(1), Duration.ofDays(7));
       return this;
     }
 
@@ -178,11 +177,8 @@ public final class LogSettings {
      * MiB.
      */
     public Builder indexIntervalBytes(int indexIntervalBytes) {
-      if (indexIntervalBytes < 64 || indexIntervalBytes > 1024 * 1024) {
-        throw new IllegalArgumentException(
-            "indexIntervalBytes must be between 64 and 1048576: " + indexIntervalBytes);
-      }
-      this.indexIntervalBytes = indexIntervalBytes;
+      this.indexIntervalBytes =
+          ConfigChecks.range("indexIntervalBytes", indexIntervalBytes, 64, 1024 * 1024);
       return this;
     }
 
@@ -194,15 +190,6 @@ public final class LogSettings {
 
     public LogSettings build() {
       return new LogSettings(this);
-    }
-
-    private static Duration check(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name + " == null");
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
     }
   }
 }

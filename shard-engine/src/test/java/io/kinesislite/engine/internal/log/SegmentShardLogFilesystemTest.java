@@ -9,15 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kinesislite.engine.SyncPolicy;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.kinesislite.testkit.Tmpfs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,22 +26,13 @@ class SegmentShardLogFilesystemTest {
 
   @Test
   void aFullThenReadOnlyFilesystemFailsAppendsButKeepsEveryRecordReadable() throws Exception {
-    Path mount = tempDir.resolve("tmpfs");
-    Files.createDirectories(mount);
-    String failure = run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString());
-    if (failure != null) {
-      Assumptions.abort("cannot mount a tmpfs (needs root or mount rights): " + failure);
-    }
-    try {
-      fillThenRemountReadOnly(mount);
-    } finally {
-      if (run("umount", mount.toString()) != null) {
-        run("umount", "-l", mount.toString());
-      }
+    try (Tmpfs disk = Tmpfs.mount(tempDir.resolve("tmpfs"), "256k")) {
+      fillThenRemountReadOnly(disk);
     }
   }
 
-  private void fillThenRemountReadOnly(Path mount) throws Exception {
+  private void fillThenRemountReadOnly(Tmpfs disk) throws Exception {
+    Path mount = disk.path();
     Path shard = mount.resolve("shard");
     LogSettings settings =
         LogSettings.builder().syncPolicy(SyncPolicy.INTERVAL).clock(new ManualClock(START)).build();
@@ -73,8 +60,7 @@ class SegmentShardLogFilesystemTest {
         assertHolds(reopened, written); // nothing torn was left behind
       }
 
-      String failure = run("mount", "-o", "remount,ro", mount.toString());
-      assertThat(failure).as("remount read-only").isNull();
+      disk.remountReadOnly();
       try (SegmentShardLog readOnly = SegmentShardLog.open(shard, settings, syncer)) {
         assertHolds(readOnly, written);
         assertThat(readOnly.offsetAt(START)).isZero();
@@ -96,18 +82,4 @@ class SegmentShardLogFilesystemTest {
   }
 
   /** Runs a command; returns null if it succeeded, else what it printed. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return e.toString();
-    }
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return String.join(" ", command) + " did not finish";
-    }
-    return p.exitValue() == 0 ? null : String.join(" ", command) + ": " + output;
-  }
 }
