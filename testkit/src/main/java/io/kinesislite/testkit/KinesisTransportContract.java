@@ -41,7 +41,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The behaviour every {@link KinesisTransport} must show, whatever is behind it: real Kinesis, an
@@ -60,6 +63,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Each test makes its own uniquely named streams and deletes them afterwards.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class KinesisTransportContract {
   /** How long a stream or consumer may take to become active, or a wait for records. */
   protected static final Duration WAIT = Duration.ofSeconds(30);
@@ -507,7 +511,9 @@ public abstract class KinesisTransportContract {
         .hasMessageContaining("partitionKey");
   }
 
+  // Last: it moves the service's clock, which services may answer by dropping connections.
   @Test
+  @Order(Integer.MAX_VALUE)
   void anIteratorOlderThanFiveMinutesFailsWithExpiredIterator() {
     String stream = newStream(1);
     String shardId = await(transport().listShards(stream)).get(0).shardId();
@@ -515,8 +521,16 @@ public abstract class KinesisTransportContract {
     String iterator =
         await(transport().getShardIterator(stream, shardId, StartingPosition.trimHorizon()));
     advanceServiceClock(Duration.ofMinutes(6));
-    KinesisLiteException e =
-        assertFailsWith(transport().getRecords(iterator, 10), ExpiredIteratorException.class);
+    // A service whose clock jumps may drop connections it now thinks idle; a caller retries
+    // such retriable I/O errors, and so does this test, a few times, before judging the answer.
+    KinesisLiteException e = null;
+    for (int attempt = 0; attempt < 3 && !(e instanceof ExpiredIteratorException); attempt++) {
+      e = assertFailsWith(transport().getRecords(iterator, 10), KinesisLiteException.class);
+      assertThat(e.isRetriable() || e instanceof ExpiredIteratorException)
+          .as("a fatal error other than an expired iterator: %s", e)
+          .isTrue();
+    }
+    assertThat(e).isInstanceOf(ExpiredIteratorException.class);
     assertThat(e.isRetriable()).isFalse();
   }
 
