@@ -4,6 +4,7 @@ import io.kinesislite.engine.internal.log.ShardLog;
 import io.kinesislite.engine.internal.log.StorageException;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.Shard;
+import io.kinesislite.transport.internal.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.kinesislite.transport.KinesisLiteException;
 import io.kinesislite.transport.ShardEvent;
 import io.kinesislite.transport.StartingPosition;
 import io.kinesislite.transport.TransportClosedException;
+import io.kinesislite.transport.internal.TokenBucket;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

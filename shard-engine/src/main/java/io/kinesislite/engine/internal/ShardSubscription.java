@@ -4,6 +4,7 @@ import io.kinesislite.engine.internal.log.StoredRecord;
 import io.kinesislite.transport.ShardEvent;
 import io.kinesislite.transport.StreamRecord;
 import io.kinesislite.transport.TransportClosedException;
+import io.kinesislite.transport.internal.TokenBucket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.kinesislite.engine.internal;
+package io.kinesislite.transport.internal;
 
 import java.time.Clock;
 
@@ -12,8 +12,8 @@ import java.time.Clock;
  */
 public final class TokenBucket {
   private final Clock clock;
-  private final double ratePerMilli;
-  private final double capacity;
+  private double ratePerMilli;
+  private double capacity;
   private double tokens;
   private long lastMillis;
 
@@ -49,6 +49,26 @@ public final class TokenBucket {
   public synchronized void takeAllowingDebt(double amount) {
     refill();
     tokens -= amount;
+  }
+
+  /**
+   * Changes the rate and the capacity, for example to slow down after throttling; tokens already
+   * held stay, up to the new capacity.
+   */
+  public synchronized void setRate(double ratePerSecond, double capacity) {
+    refill();
+    this.ratePerMilli = ratePerSecond / 1000.0;
+    this.capacity = capacity;
+    this.tokens = Math.min(tokens, capacity);
+  }
+
+  /** Returns how many milliseconds until {@code amount} tokens will be there; 0 if they are. */
+  public synchronized long millisUntil(double amount) {
+    refill();
+    if (tokens >= amount) {
+      return 0;
+    }
+    return (long) Math.ceil((Math.min(amount, capacity) - tokens) / ratePerMilli);
   }
 
   /** Gives back tokens taken in vain, never above the capacity. */

@@ -1,8 +1,7 @@
-package io.kinesislite.engine.internal;
+package io.kinesislite.transport.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kinesislite.testkit.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,7 @@ class TokenBucketTest {
 
   @Test
   void aFullBucketAllowsItsCapacityThenRefillsAtItsRate() {
-    ManualClock clock = new ManualClock();
+    FixedStepClock clock = new FixedStepClock();
     TokenBucket bucket = new TokenBucket(clock, 1000, 1000);
     assertThat(bucket.tryTake(1000)).isTrue();
     assertThat(bucket.tryTake(1)).isFalse();
@@ -24,7 +23,7 @@ class TokenBucketTest {
 
   @Test
   void aDebtBlocksUntilTheRateHasPaidItBack() {
-    ManualClock clock = new ManualClock();
+    FixedStepClock clock = new FixedStepClock();
     TokenBucket bucket = new TokenBucket(clock, 2, 2);
     bucket.takeAllowingDebt(10);
     assertThat(bucket.hasTokens()).isFalse();
@@ -36,10 +35,46 @@ class TokenBucketTest {
 
   @Test
   void aRefundNeverRaisesTheBucketAboveItsCapacity() {
-    ManualClock clock = new ManualClock();
+    FixedStepClock clock = new FixedStepClock();
     TokenBucket bucket = new TokenBucket(clock, 10, 10);
     bucket.refund(5);
     assertThat(bucket.tryTake(10)).isTrue();
     assertThat(bucket.tryTake(1)).isFalse();
+  }
+
+  @Test
+  void aSlowerRateRefillsSlowerAndTellsWhenTokensWillBeThere() {
+    FixedStepClock clock = new FixedStepClock();
+    TokenBucket bucket = new TokenBucket(clock, 1000, 1000);
+    assertThat(bucket.tryTake(1000)).isTrue();
+    bucket.setRate(100, 100);
+    assertThat(bucket.millisUntil(10)).isEqualTo(100);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(bucket.millisUntil(10)).isZero();
+    assertThat(bucket.tryTake(10)).isTrue();
+  }
+
+  /** A clock moved by hand (transport tests cannot use testkit's, which depends on transport). */
+  static final class FixedStepClock extends java.time.Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 }

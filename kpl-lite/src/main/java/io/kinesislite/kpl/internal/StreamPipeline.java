@@ -1,0 +1,261 @@
+package io.kinesislite.kpl.internal;
+
+import io.kinesislite.kpl.ProducerConfig;
+import io.kinesislite.transport.HashKeyRange;
+import io.kinesislite.transport.KinesisLiteException;
+import io.kinesislite.transport.KinesisTransport;
+import io.kinesislite.transport.PutResult;
+import io.kinesislite.transport.ResourceNotFoundException;
+import io.kinesislite.transport.Shard;
+import io.kinesislite.transport.ShardMap;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the producer keeps for one stream: the shard map used to predict where each record
+ * goes, a queue per predicted shard, and a queue for records sent before the map is known.
+ *
+ * <p>The map comes from ListShards and is fetched again, with backoff on failure, whenever a record
+ * lands on a shard other than predicted. A new map retires the queues of shards that closed and
+ * routes their records anew, so that aggregates always hold records of one open shard.
+ *
+ * <p>Thread-safe.
+ */
+final class StreamPipeline {
+  private static final Logger log = LoggerFactory.getLogger(StreamPipeline.class);
+  private static final long FIRST_REFRESH_BACKOFF_MILLIS = 1_000;
+  private static final long MAX_REFRESH_BACKOFF_MILLIS = 30_000;
+
+  final String name;
+  private final ProducerConfig config;
+  private final Clock clock;
+  private final KinesisTransport transport;
+  private final Runnable wakeSender;
+  private final ConcurrentMap<String, ShardQueue> queues = new ConcurrentHashMap<>();
+  final ShardQueue unpredicted;
+
+  private volatile ShardMap shardMap; // null until the first fetch succeeds
+  private volatile Map<String, HashKeyRange> ranges = Map.of(); // every known shard, open or not
+  private volatile KinesisLiteException missing; // set while the stream does not exist
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private volatile boolean refreshWanted = true;
+  private volatile long nextRefreshMillis;
+  private long refreshBackoffMillis = FIRST_REFRESH_BACKOFF_MILLIS; // guarded by refreshing
+  // Aggregates that landed on an unexpected shard, judged once the new map is in.
+  private final List<Misrouted> misrouted = new ArrayList<>(); // guarded by itself
+
+  /** An aggregate put on {@code actual} instead of where it was predicted to go. */
+  record Misrouted(OutgoingRecord record, ShardQueue queue, PutResult actual, Batch batch) {}
+
+  StreamPipeline(
+      String name,
+      ProducerConfig config,
+      Clock clock,
+      KinesisTransport transport,
+      Runnable wakeSender) {
+    this.name = name;
+    this.config = config;
+    this.clock = clock;
+    this.transport = transport;
+    this.wakeSender = wakeSender;
+    this.unpredicted = new ShardQueue(null, config, clock);
+  }
+
+  /** Returns the error that says the stream does not exist, while that is so. */
+  Optional<KinesisLiteException> missing() {
+    return Optional.ofNullable(missing);
+  }
+
+  /** Routes a record to the queue of its predicted shard; wakes the sender if it should look. */
+  void route(UserRecord record, long deadline) {
+    route(record, deadline, false);
+  }
+
+  // Under strict order, a record routed again is older than what its new queue may hold.
+  private void route(UserRecord record, long deadline, boolean again) {
+    boolean older = again && config.strictOrdering();
+    while (true) {
+      ShardMap map = shardMap;
+      ShardQueue queue = unpredicted;
+      if (map != null) {
+        Optional<Shard> shard = map.shardFor(record.hashKey);
+        if (shard.isPresent()) {
+          queue =
+              queues.computeIfAbsent(
+                  shard.get().shardId(), id -> new ShardQueue(id, config, clock));
+        }
+      }
+      ShardQueue.Added added =
+          older && queue != unpredicted ? queue.addOlder(record) : queue.add(record, deadline);
+      if (added == ShardQueue.Added.RETIRED) {
+        continue; // the map changed under us; the new one knows where it goes
+      }
+      if (added == ShardQueue.Added.READY) {
+        wakeSender.run();
+      }
+      return;
+    }
+  }
+
+  /** Returns every queue, the unpredicted one first. */
+  List<ShardQueue> queues() {
+    List<ShardQueue> all = new ArrayList<>(queues.size() + 1);
+    all.add(unpredicted);
+    all.addAll(queues.values());
+    return all;
+  }
+
+  /** Puts a retry back in its queue, or routes its members anew if the queue's shard closed. */
+  void retry(OutgoingRecord record, ShardQueue queue) {
+    if (queue == unpredicted && shardMap != null) {
+      reroute(record.members, record.notBeforeMillis);
+      return;
+    }
+    if (!queue.retry(record)) {
+      reroute(record.members, record.notBeforeMillis);
+    }
+  }
+
+  private void reroute(List<UserRecord> members, long notBeforeMillis) {
+    for (UserRecord member : members) {
+      // The backoff becomes the buffering deadline, so the member waits it out in its new queue.
+      route(member, Math.max(notBeforeMillis, clock.millis()), true);
+    }
+  }
+
+  /** Asks for a new shard map, for example after a record landed on an unexpected shard. */
+  void requestRefresh() {
+    refreshWanted = true;
+  }
+
+  /** Starts fetching the shard map if one is wanted and the backoff allows; never waits. */
+  void maybeRefresh(long now) {
+    if (!refreshWanted || now < nextRefreshMillis || !refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    refreshWanted = false;
+    CompletableFutureSafety.run(
+        () -> transport.listShards(name),
+        (shards, error) -> {
+          try {
+            if (error == null) {
+              applyMap(shards);
+            } else {
+              refreshFailed(error);
+            }
+          } finally {
+            refreshing.set(false);
+            wakeSender.run();
+          }
+        });
+  }
+
+  private void applyMap(List<Shard> shards) {
+    refreshBackoffMillis = FIRST_REFRESH_BACKOFF_MILLIS;
+    missing = null;
+    Map<String, HashKeyRange> all = new HashMap<>();
+    for (Shard s : shards) {
+      all.put(s.shardId(), s.hashKeyRange());
+    }
+    ShardMap map = ShardMap.of(shards);
+    ranges = all;
+    shardMap = map;
+    // Retire the queues of shards no longer open, then route their records and the records that
+    // waited for a map; in the order they were added.
+    List<UserRecord> again = new ArrayList<>(unpredicted.drainAll(false));
+    for (ShardQueue queue : queues.values()) {
+      boolean open = map.openShards().stream().anyMatch(s -> s.shardId().equals(queue.shardId));
+      if (!open) {
+        again.addAll(queue.drainAll(true));
+        queues.remove(queue.shardId, queue);
+      }
+    }
+    again.sort(java.util.Comparator.comparingLong(r -> r.seq));
+    for (UserRecord r : again) {
+      route(r, r.deadlineMillis, true); // waiting for the map did not move its deadline
+    }
+    judgeMisrouted();
+  }
+
+  private void refreshFailed(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof ResourceNotFoundException notFound) {
+      missing = notFound;
+    }
+    nextRefreshMillis = clock.millis() + refreshBackoffMillis;
+    refreshBackoffMillis = Math.min(MAX_REFRESH_BACKOFF_MILLIS, refreshBackoffMillis * 3 / 2);
+    refreshWanted = true;
+    log.debug("Listing the shards of {} failed; trying again later: {}", name, cause.toString());
+  }
+
+  /** Keeps an aggregate that landed on an unexpected shard until a new map can judge it. */
+  void misrouted(Misrouted m) {
+    synchronized (misrouted) {
+      misrouted.add(m);
+    }
+    requestRefresh();
+  }
+
+  /** The judgement of misrouted aggregates; the handler completes or retries them. */
+  interface MisroutedJudge {
+    void allInRange(Misrouted m);
+
+    void someOutOfRange(Misrouted m);
+  }
+
+  private volatile MisroutedJudge judge;
+
+  void judge(MisroutedJudge judge) {
+    this.judge = judge;
+  }
+
+  // An aggregate whose members all hash into the shard it landed on is where it belongs (a merge
+  // child covers both parents); otherwise a consumer that checks ranges, like the KCL, would
+  // drop it, so its members are sent again one by one.
+  private void judgeMisrouted() {
+    List<Misrouted> pending;
+    synchronized (misrouted) {
+      pending = new ArrayList<>(misrouted);
+      misrouted.clear();
+    }
+    Map<String, HashKeyRange> known = ranges;
+    for (Misrouted m : pending) {
+      HashKeyRange range = known.get(m.actual().shardId());
+      boolean inRange = range != null;
+      for (UserRecord member : m.record().members) {
+        inRange &= range != null && range.contains(member.hashKey);
+      }
+      if (inRange) {
+        judge.allInRange(m);
+      } else {
+        judge.someOutOfRange(m);
+      }
+    }
+  }
+
+  /** Routes members anew, for the handler of a misrouted aggregate. */
+  void rerouteMembers(List<UserRecord> members, long notBeforeMillis) {
+    reroute(members, notBeforeMillis);
+  }
+
+  boolean isIdle() {
+    for (ShardQueue q : queues()) {
+      if (!q.isIdle()) {
+        return false;
+      }
+    }
+    synchronized (misrouted) {
+      return misrouted.isEmpty();
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.kinesislite.kpl;
+
+import static io.kinesislite.testkit.TransportAssertions.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kinesislite.engine.EmbeddedTransport;
+import io.kinesislite.engine.EngineConfig;
+import io.kinesislite.engine.ShardEngine;
+import io.kinesislite.transport.HashKeyRange;
+import io.kinesislite.transport.InvalidArgumentException;
+import io.kinesislite.transport.KinesisTransport;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad input, full buffers, throttling and outages: every future still completes, correctly. */
+class ProducerFaultsTest {
+  private ShardEngine engine;
+  private KinesisTransport kinesis;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  private KinesisTransport open(boolean limits, int shards) {
+    engine = ShardEngine.open(EngineConfig.builder().limitsEnabled(limits).build());
+    kinesis = EmbeddedTransport.over(engine);
+    await(kinesis.createStream("s", shards));
+    return kinesis;
+  }
+
+  private KinesisProducer producer(ProducerConfig.Builder config, KinesisTransport transport) {
+    KinesisProducer producer = KinesisProducer.create(config.build(), transport);
+    toClose.add(producer);
+    return producer;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    if (kinesis != null) {
+      kinesis.close();
+      engine.close();
+    }
+  }
+
+  private static ByteBuffer bytes(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void badInputIsRefusedAtAddNamingTheRule() {
+    KinesisProducer producer =
+        producer(ProducerConfig.builder().maxUserRecordSize(1024), open(false, 1));
+    ByteBuffer ok = bytes("x");
+    assertThatThrownBy(() -> producer.add("s", null, ok)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> producer.add("s", "", ok))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("partitionKey");
+    assertThatThrownBy(() -> producer.add("s", "k".repeat(257), ok))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("256");
+    assertThatThrownBy(() -> producer.add("s", "k", "-1", ok))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("explicitHashKey");
+    assertThatThrownBy(
+            () ->
+                producer.add(
+                    "s", "k", HashKeyRange.MAX_HASH_KEY.add(BigInteger.ONE).toString(), ok))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> producer.add("s", "k", ByteBuffer.allocate(1025)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("MaxUserRecordSize=1024");
+    assertThatThrownBy(() -> producer.add("bad name!", "k", ok))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("stream name");
+    assertThat(producer.outstandingRecords()).isZero();
+  }
+
+  @Test
+  void aStreamThatDoesNotExistFailsItsRecordsAndNothingWaitsForever() throws Exception {
+    KinesisProducer producer = producer(ProducerConfig.builder(), open(false, 1));
+    CompletableFuture<RecordResult> first = producer.add("missing", "k", bytes("x"));
+    Throwable cause = failure(first);
+    assertThat(cause).isInstanceOf(RecordFailedException.class);
+    assertThat(((RecordFailedException) cause).errorCode()).contains("ResourceNotFoundException");
+    Throwable later = failure(producer.add("missing", "k", bytes("y")));
+    assertThat(later).isInstanceOf(RecordFailedException.class).hasMessageContaining("missing");
+  }
+
+  @Test
+  void addAfterCloseThrows() {
+    KinesisProducer producer = producer(ProducerConfig.builder(), open(false, 1));
+    producer.close();
+    assertThatThrownBy(() -> producer.add("s", "k", bytes("x")))
+        .isInstanceOf(ProducerClosedException.class);
+  }
+
+  @Test
+  void aFullBufferMakesAddWaitThenFailNamingTheLimit() {
+    FlakyTransport flaky = new FlakyTransport(open(false, 1));
+    flaky.down(true); // puts hang: nothing frees the buffer
+    KinesisProducer producer =
+        producer(
+            ProducerConfig.builder()
+                .maxOutstandingRecords(10)
+                .bufferFullWait(Duration.ofMillis(200))
+                .recordMaxBufferedTime(Duration.ZERO),
+            flaky);
+    List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      futures.add(producer.add("s", "k" + i, bytes("x")));
+    }
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> producer.add("s", "k", bytes("x")))
+        .isInstanceOf(BufferFullException.class)
+        .hasMessageContaining("MaxOutstandingRecords=10");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("it waited for room first")
+        .isGreaterThanOrEqualTo(150);
+    flaky.up();
+    producer.flushSync();
+    assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+  }
+
+  @Test
+  void aZeroWaitFailsAtOnceWhenTheByteLimitIsReached() {
+    FlakyTransport flaky = new FlakyTransport(open(false, 1));
+    flaky.down(true);
+    KinesisProducer producer =
+        producer(
+            ProducerConfig.builder().maxOutstandingBytes(4096).bufferFullWait(Duration.ZERO),
+            flaky);
+    producer.add("s", "k", ByteBuffer.allocate(3000));
+    assertThatThrownBy(() -> producer.add("s", "k", ByteBuffer.allocate(2000)))
+        .isInstanceOf(BufferFullException.class)
+        .hasMessageContaining("MaxOutstandingBytes=4096");
+    flaky.up();
+  }
+
+  @Test
+  void withFailIfThrottledAThrottledRecordFailsAtOnceWithItsAttempt() throws Exception {
+    KinesisProducer producer =
+        producer(
+            ProducerConfig.builder()
+                .failIfThrottled(true)
+                .aggregationEnabled(false)
+                .rateLimit(10_000), // let the producer outrun the shard, so the shard throttles
+            open(true, 1));
+    List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      futures.add(producer.add("s", "k" + i, bytes("x")));
+    }
+    producer.flushSync();
+    List<RecordFailedException> throttled = new ArrayList<>();
+    for (CompletableFuture<RecordResult> f : futures) {
+      if (f.isCompletedExceptionally()) {
+        throttled.add((RecordFailedException) failure(f));
+      }
+    }
+    assertThat(throttled).isNotEmpty();
+    assertThat(throttled)
+        .allSatisfy(
+            e -> {
+              assertThat(e.errorCode()).contains("ProvisionedThroughputExceededException");
+              assertThat(e.attempts()).hasSize(1);
+            });
+  }
+
+  @Test
+  void anOutageFailsRecordsAfterTheirTtlWithTheCauseAndTheProducerRecovers() throws Exception {
+    FlakyTransport flaky = new FlakyTransport(open(false, 2));
+    KinesisProducer producer =
+        producer(
+            ProducerConfig.builder()
+                .recordTtl(Duration.ofMillis(800))
+                .recordMaxBufferedTime(Duration.ofMillis(10)),
+            flaky);
+    await(producer.add("s", "warm", bytes("up"))); // the shard map is known
+    flaky.down(false);
+    List<CompletableFuture<RecordResult>> during = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      during.add(producer.add("s", "k" + i, bytes("lost")));
+    }
+    for (CompletableFuture<RecordResult> f : during) {
+      Throwable cause = failure(f);
+      assertThat(cause).isInstanceOf(RecordExpiredException.class);
+      RecordExpiredException expired = (RecordExpiredException) cause;
+      assertThat(expired.attempts()).isNotEmpty();
+      assertThat(expired.attempts().get(0).errorCode()).contains("TransportIoException");
+    }
+    flaky.up();
+    RecordResult after = await(producer.add("s", "k", bytes("back")));
+    assertThat(after.attempts()).last().matches(Attempt::isSuccessful);
+  }
+
+  private static Throwable failure(CompletableFuture<?> future) throws Exception {
+    try {
+      future.get(30, TimeUnit.SECONDS);
+      throw new AssertionError("expected the record to fail");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+}
