@@ -41,8 +41,8 @@ import org.openjdk.jmh.runner.IterationType;
  * records, flushes, and waits for all their futures, so JMH's score (one operation per record)
  * counts records delivered, not merely buffered.
  *
- * <p>The producer's own per-shard rate limit cannot be turned off; it is set to its maximum,
- * RateLimit=10,000 % (100,000 Kinesis records and 100 MiB per second and shard).
+ * <p>The producer's own per-shard rate limit is taken out of the way with RateLimit=2^63-1 %, as
+ * the KPL allows.
  *
  * <p>Besides the score, each fork prints lines starting with {@code [ProducerBenchmark]}: process
  * CPU seconds per million records for every iteration (all threads: adders, the producer's sender

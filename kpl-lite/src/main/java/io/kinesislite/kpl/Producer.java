@@ -40,8 +40,10 @@ public interface Producer extends AutoCloseable {
   void flush(String stream);
 
   /**
-   * Sends every buffered record now and waits until each record added before this call is delivered
-   * or failed. Waits on the records themselves, not by polling.
+   * Sends every buffered record now and waits until the future of each record added before this
+   * call is complete, delivered or failed. Waits on the records themselves, not by polling.
+   *
+   * @throws IllegalStateException if called from a record's callback, which would wait for itself
    */
   void flushSync();
 

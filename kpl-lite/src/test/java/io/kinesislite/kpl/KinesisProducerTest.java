@@ -106,6 +106,42 @@ class KinesisProducerTest {
         .noneMatch(n -> n.startsWith("kinesis-lite-producer"));
   }
 
+  @Test
+  void flushSyncFromARecordsCallbackFailsClearlyInsteadOfWaitingForItself() throws Exception {
+    try (KinesisProducer producer = KinesisProducer.create(ProducerConfig.defaults(), kinesis)) {
+      CompletableFuture<Throwable> seen = new CompletableFuture<>();
+      producer
+          .add("s", "k", bytes("x"))
+          .thenRun(
+              () -> {
+                try {
+                  producer.flushSync();
+                  seen.complete(null);
+                } catch (IllegalStateException e) {
+                  seen.complete(e);
+                }
+              });
+      producer.flush();
+      assertThat(seen.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("callback");
+    }
+  }
+
+  @Test
+  void whenFlushSyncReturnsEveryEarlierFutureIsComplete() {
+    try (KinesisProducer producer = KinesisProducer.create(ProducerConfig.defaults(), kinesis)) {
+      for (int round = 0; round < 50; round++) {
+        List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          futures.add(producer.add("s", "k" + i, bytes("v")));
+        }
+        producer.flushSync();
+        assertThat(futures).as("round %d", round).allMatch(CompletableFuture::isDone);
+      }
+    }
+  }
+
   private Map<String, String> readAll() {
     Map<String, String> stored = new HashMap<>();
     for (Shard shard : await(kinesis.listShards("s"))) {

@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input, full buffers, throttling and outages: every future still completes, correctly. */
 class ProducerFaultsTest {
@@ -56,33 +59,147 @@ class ProducerFaultsTest {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  @Test
-  void badInputIsRefusedAtAddNamingTheRule() {
+  /** One bad input: what the caller passes, and what it must be told. */
+  record BadInput(
+      String what,
+      String stream,
+      String partitionKey,
+      String explicitHashKey,
+      ByteBuffer data,
+      Class<? extends Throwable> error,
+      String message) {
+    @Override
+    public String toString() {
+      return what;
+    }
+  }
+
+  static Stream<BadInput> badInputs() {
+    ByteBuffer ok = bytes("x");
+    String tooBigKey = HashKeyRange.MAX_HASH_KEY.add(BigInteger.ONE).toString();
+    return Stream.of(
+        new BadInput("null stream", null, "k", null, ok, NullPointerException.class, "stream"),
+        new BadInput(
+            "empty stream name", "", "k", null, ok, InvalidArgumentException.class, "stream"),
+        new BadInput(
+            "stream name with a space",
+            "bad name!",
+            "k",
+            null,
+            ok,
+            InvalidArgumentException.class,
+            "stream name"),
+        new BadInput(
+            "stream name of 129 characters",
+            "s".repeat(129),
+            "k",
+            null,
+            ok,
+            InvalidArgumentException.class,
+            "128"),
+        new BadInput(
+            "null partition key", "s", null, null, ok, NullPointerException.class, "partitionKey"),
+        new BadInput(
+            "empty partition key",
+            "s",
+            "",
+            null,
+            ok,
+            InvalidArgumentException.class,
+            "partitionKey"),
+        new BadInput(
+            "partition key of 257 characters",
+            "s",
+            "k".repeat(257),
+            null,
+            ok,
+            InvalidArgumentException.class,
+            "256"),
+        new BadInput(
+            "negative explicit hash key",
+            "s",
+            "k",
+            "-1",
+            ok,
+            InvalidArgumentException.class,
+            "explicitHashKey"),
+        new BadInput(
+            "explicit hash key above 2^128-1",
+            "s",
+            "k",
+            tooBigKey,
+            ok,
+            InvalidArgumentException.class,
+            "explicitHashKey"),
+        new BadInput(
+            "explicit hash key that is not a number",
+            "s",
+            "k",
+            "abc",
+            ok,
+            InvalidArgumentException.class,
+            "explicitHashKey"),
+        new BadInput("null data", "s", "k", null, null, NullPointerException.class, "data"),
+        new BadInput(
+            "data over MaxUserRecordSize",
+            "s",
+            "k",
+            null,
+            ByteBuffer.allocate(1025),
+            InvalidArgumentException.class,
+            "MaxUserRecordSize=1024"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInputs")
+  void badInputIsRefusedAtAddNamingTheFieldAndTheLimitAndNothingAcceptedIsLost(BadInput bad)
+      throws Exception {
     KinesisProducer producer =
         producer(ProducerConfig.builder().maxUserRecordSize(1024), open(false, 1));
-    ByteBuffer ok = bytes("x");
-    assertThatThrownBy(() -> producer.add("s", null, ok)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> producer.add("s", "", ok))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("partitionKey");
-    assertThatThrownBy(() -> producer.add("s", "k".repeat(257), ok))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("256");
-    assertThatThrownBy(() -> producer.add("s", "k", "-1", ok))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("explicitHashKey");
+    CompletableFuture<RecordResult> accepted = producer.add("s", "before", bytes("kept"));
+
     assertThatThrownBy(
-            () ->
-                producer.add(
-                    "s", "k", HashKeyRange.MAX_HASH_KEY.add(BigInteger.ONE).toString(), ok))
-        .isInstanceOf(InvalidArgumentException.class);
-    assertThatThrownBy(() -> producer.add("s", "k", ByteBuffer.allocate(1025)))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("MaxUserRecordSize=1024");
-    assertThatThrownBy(() -> producer.add("bad name!", "k", ok))
-        .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("stream name");
+            () -> {
+              if (bad.explicitHashKey() == null) {
+                producer.add(bad.stream(), bad.partitionKey(), bad.data());
+              } else {
+                producer.add(bad.stream(), bad.partitionKey(), bad.explicitHashKey(), bad.data());
+              }
+            })
+        .isInstanceOf(bad.error())
+        .hasMessageContaining(bad.message());
+
+    producer.flushSync();
+    assertThat(accepted.get(10, TimeUnit.SECONDS).attempts()).last().matches(Attempt::isSuccessful);
     assertThat(producer.outstandingRecords()).isZero();
+  }
+
+  @Test
+  void closeFailsWhatItCannotDeliverWithinCloseTimeoutAndLeavesNoFuturePending() throws Exception {
+    FlakyTransport flaky = new FlakyTransport(open(false, 2));
+    KinesisProducer producer =
+        KinesisProducer.create(
+            ProducerConfig.builder().closeTimeout(Duration.ofMillis(300)).build(), flaky);
+    producer.add("s", "warm-up", bytes("x")).get(10, TimeUnit.SECONDS); // the shard map is known
+    flaky.down(true); // calls hang until the transport comes back, which it never does here
+    List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      futures.add(producer.add("s", "k" + i, bytes("v" + i)));
+    }
+    producer.flush();
+
+    producer.close();
+
+    assertThat(futures).allMatch(CompletableFuture::isDone);
+    for (CompletableFuture<RecordResult> f : futures) {
+      assertThat(failure(f)).isInstanceOf(ProducerClosedException.class);
+    }
+    assertThat(producer.outstandingRecords()).isZero();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .noneMatch(n -> n.startsWith("kinesis-lite-producer"));
+    flaky.up(); // the hung calls now finish; their late answers must change nothing
+    assertThat(futures).allMatch(CompletableFuture::isCompletedExceptionally);
   }
 
   @Test

@@ -2,24 +2,31 @@ package io.kinesislite.kpl.internal;
 
 import io.kinesislite.kpl.BufferFullException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Bounds what the producer holds: outstanding records and bytes. {@link #acquire} waits for room up
- * to a set time, or fails at once; {@link #release} gives room back when a record is delivered or
- * failed. Waiters are woken in turn (a fair lock), so a large record is not starved by small ones
- * forever.
+ * to a set time, or fails at once; {@link #release} gives room back when records are delivered or
+ * failed.
+ *
+ * <p>Adding threads that find room take it at once, under a short lock. Once one has to wait, later
+ * ones queue behind it and are served in arrival order, so a large record is not starved by a
+ * stream of small ones; a fair lock would give the same order at the price of a thread hand-off on
+ * every add, which costs more than the add itself.
  *
  * <p>Thread-safe.
  */
 final class BufferLimits {
   private final long maxRecords;
   private final long maxBytes;
-  private final ReentrantLock lock = new ReentrantLock(true);
-  private final Condition freed = lock.newCondition();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
   private final Condition empty = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<Object> waiters = new ArrayDeque<>();
   private long records;
   private long bytes;
 
@@ -31,32 +38,51 @@ final class BufferLimits {
   /**
    * Reserves room for one record of {@code size} bytes, waiting up to {@code wait}.
    *
-   * @throws BufferFullException naming the limit, if there is no room in time
-   * @throws io.kinesislite.transport.KinesisLiteException if interrupted (interrupt flag kept)
+   * @throws BufferFullException naming the limit, if there is no room in time, or if interrupted
+   *     (the interrupt flag is kept)
    */
   void acquire(long size, Duration wait) {
     // A record bigger than the whole byte budget may still go alone: otherwise it never could.
     long needed = Math.min(size, maxBytes);
-    long deadline = System.nanoTime() + wait.toNanos();
     lock.lock();
     try {
-      while (records + 1 > maxRecords || (bytes + needed > maxBytes && bytes > 0)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw full();
-        }
-        try {
-          freed.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new BufferFullException("interrupted while waiting for room in the buffer");
-        }
+      if (waiters.isEmpty() && fits(needed)) {
+        take(size);
+        return;
       }
-      records++;
-      bytes += size;
+      Object me = new Object();
+      waiters.add(me);
+      try {
+        long left = wait.toNanos();
+        while (waiters.peek() != me || !fits(needed)) {
+          if (left <= 0) {
+            throw full();
+          }
+          try {
+            left = changed.awaitNanos(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BufferFullException("interrupted while waiting for room in the buffer");
+          }
+        }
+        take(size);
+      } finally {
+        waiters.remove(me);
+        changed.signalAll(); // the next in line, if any, looks again
+      }
     } finally {
       lock.unlock();
     }
+  }
+
+  // The caller holds the lock.
+  private boolean fits(long needed) {
+    return records + 1 <= maxRecords && (bytes + needed <= maxBytes || bytes == 0);
+  }
+
+  private void take(long size) {
+    records++;
+    bytes += size;
   }
 
   private BufferFullException full() {
@@ -67,12 +93,18 @@ final class BufferLimits {
             "the producer already holds " + bytes + " bytes; MaxOutstandingBytes=" + maxBytes);
   }
 
-  void release(long size) {
+  /** Gives back the room of {@code count} records of {@code size} bytes in all. */
+  void release(long count, long size) {
+    if (count == 0) {
+      return;
+    }
     lock.lock();
     try {
-      records--;
+      records -= count;
       bytes -= size;
-      freed.signalAll();
+      if (!waiters.isEmpty()) {
+        changed.signalAll();
+      }
       if (records == 0) {
         empty.signalAll();
       }

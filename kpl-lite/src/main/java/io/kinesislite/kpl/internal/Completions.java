@@ -21,6 +21,7 @@ final class Completions {
   private final Executor callbacks;
   private final ProducerMetrics metrics;
   private final ConcurrentMap<Long, UserRecord> outstanding = new ConcurrentHashMap<>();
+  private static final ThreadLocal<Boolean> COMPLETING = ThreadLocal.withInitial(() -> false);
 
   Completions(BufferLimits limits, Executor callbacks, ProducerMetrics metrics) {
     this.limits = limits;
@@ -32,14 +33,22 @@ final class Completions {
     outstanding.put(record.seq, record);
   }
 
-  /** Returns how many records have not ended. */
+  /** Returns how many records' futures are not complete yet. */
   int count() {
     return outstanding.size();
   }
 
-  /** Returns the records not yet ended; for flushSync and close. */
+  /**
+   * Returns the records whose futures are not complete yet, ended or not; for flushSync, which must
+   * not return before the futures of records ended a moment ago complete, and close.
+   */
   List<UserRecord> outstanding() {
     return new ArrayList<>(outstanding.values());
+  }
+
+  /** Returns true on a thread that is completing futures, so running their callbacks. */
+  static boolean inCallback() {
+    return COMPLETING.get();
   }
 
   /** Ends records that were put; {@code results} lines up with {@code records}. */
@@ -53,6 +62,7 @@ final class Completions {
         outcomes.add(results.get(i));
       }
     }
+    release(ended);
     complete(ended, outcomes);
   }
 
@@ -67,6 +77,7 @@ final class Completions {
         outcomes.add(error.apply(r));
       }
     }
+    release(ended);
     complete(ended, outcomes);
   }
 
@@ -74,10 +85,18 @@ final class Completions {
     if (!r.finish()) {
       return false;
     }
-    outstanding.remove(r.seq);
-    limits.release(r.size());
     metrics.retriesPerRecord(r.stream, shardId, r.retries());
     return true;
+  }
+
+  // Buffer room goes back at once, before the futures complete, so that adders waiting for room
+  // do not wait for application callbacks too.
+  private void release(List<UserRecord> ended) {
+    long bytes = 0;
+    for (UserRecord r : ended) {
+      bytes += r.size();
+    }
+    limits.release(ended.size(), bytes);
   }
 
   // One task for the batch: a result completes its future, an exception fails it.
@@ -87,19 +106,31 @@ final class Completions {
     }
     Runnable task =
         () -> {
-          for (int i = 0; i < records.size(); i++) {
-            Object outcome = outcomes.get(i);
-            if (outcome instanceof RecordResult result) {
-              records.get(i).future.complete(result);
-            } else {
-              records.get(i).future.completeExceptionally((RuntimeException) outcome);
-            }
+          boolean nested = COMPLETING.get();
+          COMPLETING.set(true);
+          try {
+            completeAll(records, outcomes);
+          } finally {
+            COMPLETING.set(nested);
           }
         };
     try {
       callbacks.execute(task);
     } catch (RejectedExecutionException e) {
       task.run(); // closing: the pool is gone, but every future must still complete
+    }
+  }
+
+  private void completeAll(List<UserRecord> records, List<Object> outcomes) {
+    for (int i = 0; i < records.size(); i++) {
+      Object outcome = outcomes.get(i);
+      UserRecord r = records.get(i);
+      if (outcome instanceof RecordResult result) {
+        r.future.complete(result);
+      } else {
+        r.future.completeExceptionally((RuntimeException) outcome);
+      }
+      outstanding.remove(r.seq); // only now: flushSync waits for the future itself
     }
   }
 }

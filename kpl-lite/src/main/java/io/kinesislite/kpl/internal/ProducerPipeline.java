@@ -94,7 +94,9 @@ public final class ProducerPipeline {
     if (closed.get()) {
       throw new ProducerClosedException("the producer is closed; add no more records", List.of());
     }
-    RequestChecks.streamName(stream);
+    if (!pipelines.containsKey(stream)) {
+      RequestChecks.streamName(stream); // a stream with a pipeline already passed the check
+    }
     if (data.remaining() > config.maxUserRecordSize()) {
       throw new InvalidArgumentException(
           "data is "
@@ -152,6 +154,11 @@ public final class ProducerPipeline {
   }
 
   public void flushSync() {
+    if (Completions.inCallback()) {
+      // The futures it would wait for may be completed by this very thread, after this callback.
+      throw new IllegalStateException(
+          "flushSync must not be called from a record's callback; call flush() there instead");
+    }
     List<UserRecord> waiting = completions.outstanding();
     sender.flushAll(false);
     CompletableFuture<?>[] futures = new CompletableFuture<?>[waiting.size()];
