@@ -191,6 +191,9 @@ public final class ProducerPipeline {
     }
     completions.fail(completions.outstanding(), "unknown", this::closedException);
     callbacks.shutdown();
+    if (Completions.inCallback()) {
+      return; // called from a record's callback: the pool cannot finish while we wait on it
+    }
     try {
       // Every future completes before close returns: the pool finishes its queued completions.
       callbacks.awaitTermination(10, TimeUnit.SECONDS);

@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Thread-safe; runs on whatever thread completes the transport's future.
  */
 final class Responses implements StreamPipeline.MisroutedJudge {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Responses.class);
   private static final long FIRST_BACKOFF_MILLIS = 100;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -54,62 +55,116 @@ final class Responses implements StreamPipeline.MisroutedJudge {
     Duration took = Duration.ofMillis(Math.max(0, now - batch.sentAtMillis));
     Instant sentAt = Instant.ofEpochMilli(batch.sentAtMillis);
     String stream = batch.pipeline.name;
-    metrics.putRecordsRequest(stream, took.toMillis(), batch.records.size(), batch.userRecords());
-    if (error != null) {
-      KinesisLiteException cause = unwrap(error);
-      String code = cause.errorCode().orElse(cause.getClass().getSimpleName());
-      for (int i = 0; i < batch.records.size(); i++) {
-        failed(
-            batch,
-            i,
-            sentAt,
-            took,
-            code,
-            cause.getMessage(),
-            cause.isRetriable(),
-            cause instanceof ThrottledException,
-            now);
+    // A shard's rate moves once per answer, however many of its entries the answer holds.
+    java.util.Set<ShardQueue> throttled = new java.util.HashSet<>();
+    java.util.Set<ShardQueue> succeeded = new java.util.HashSet<>();
+    boolean[] parked = new boolean[batch.records.size()];
+    try {
+      metrics.putRecordsRequest(stream, took.toMillis(), batch.records.size(), batch.userRecords());
+      List<PutRecordsEntryResult> entries = error == null ? result.entries() : null;
+      if (entries != null && entries.size() != batch.records.size()) {
+        error =
+            new io.kinesislite.transport.TransportIoException(
+                "put-many answered "
+                    + entries.size()
+                    + " entries for "
+                    + batch.records.size()
+                    + " records",
+                "Record Count Mismatch",
+                null);
       }
-    } else {
-      List<PutRecordsEntryResult> entries = result.entries();
       for (int i = 0; i < batch.records.size(); i++) {
-        OutgoingRecord record = batch.records.get(i);
-        ShardQueue queue = batch.queues.get(i);
-        PutRecordsEntryResult entry = entries.get(i);
-        if (entry instanceof PutResult put) {
-          queue.succeeded();
-          if (record.isAggregate()
-              && record.predictedShardId != null
-              && !record.predictedShardId.equals(put.shardId())) {
-            addAttempt(record, Attempt.success(sentAt, took));
-            batch.pipeline.misrouted(new StreamPipeline.Misrouted(record, queue, put, batch));
-          } else {
-            if (record.predictedShardId != null && !record.predictedShardId.equals(put.shardId())) {
-              batch.pipeline.requestRefresh(); // right shard by hash, but the map is stale
+        try {
+          if (error != null) {
+            KinesisLiteException cause = unwrap(error);
+            String code = cause.errorCode().orElse(cause.getClass().getSimpleName());
+            boolean isThrottle = cause instanceof ThrottledException;
+            if (isThrottle) {
+              throttled.add(batch.queues.get(i));
             }
-            addAttempt(record, Attempt.success(sentAt, took));
-            delivered(stream, record, put);
+            failed(
+                batch,
+                i,
+                sentAt,
+                took,
+                code,
+                cause.getMessage(),
+                cause.isRetriable(),
+                isThrottle,
+                now);
+          } else {
+            parked[i] = entry(batch, i, entries.get(i), sentAt, took, now, throttled, succeeded);
           }
-        } else {
-          PutFailure failure = (PutFailure) entry;
-          boolean retriable = !failure.errorCode().equals("InvalidArgumentException");
-          failed(
-              batch,
-              i,
-              sentAt,
-              took,
-              failure.errorCode(),
-              failure.errorMessage(),
-              retriable,
-              failure.isThrottled(),
-              now);
+        } catch (RuntimeException e) {
+          // One entry's bookkeeping failing must not strand the rest of the batch.
+          log.error("Handling the answer for a record of {} failed; failing it", stream, e);
+          completions.fail(
+              batch.records.get(i).members,
+              "unknown",
+              r ->
+                  new RecordFailedException("internal error: " + e, "InternalError", r.attempts()));
         }
       }
+    } finally {
+      for (ShardQueue q : throttled) {
+        q.throttled();
+      }
+      for (ShardQueue q : succeeded) {
+        if (!throttled.contains(q)) {
+          q.succeeded();
+        }
+      }
+      for (int i = 0; i < batch.queues.size(); i++) {
+        if (!parked[i]) {
+          batch.queues.get(i).answered(); // a parked aggregate's queue waits for its judgement
+        }
+      }
+      wakeSender.run();
     }
-    for (ShardQueue queue : batch.queues) {
-      queue.answered();
+  }
+
+  // Handles one entry of a put-many answer; returns true if it was parked as mis-routed.
+  private boolean entry(
+      Batch batch,
+      int i,
+      PutRecordsEntryResult entry,
+      Instant sentAt,
+      Duration took,
+      long now,
+      java.util.Set<ShardQueue> throttled,
+      java.util.Set<ShardQueue> succeeded) {
+    OutgoingRecord record = batch.records.get(i);
+    ShardQueue queue = batch.queues.get(i);
+    String stream = batch.pipeline.name;
+    if (entry instanceof PutResult put) {
+      succeeded.add(queue);
+      addAttempt(record, Attempt.success(sentAt, took));
+      if (record.predictedShardId != null && !record.predictedShardId.equals(put.shardId())) {
+        if (record.isAggregate()) {
+          batch.pipeline.misrouted(record, queue, put);
+          return true;
+        }
+        batch.pipeline.requestRefresh(); // right shard by hash, but the map is stale
+      }
+      delivered(stream, record, put);
+      return false;
     }
-    wakeSender.run();
+    PutFailure failure = (PutFailure) entry;
+    if (failure.isThrottled()) {
+      throttled.add(queue);
+    }
+    boolean retriable = !failure.errorCode().equals("InvalidArgumentException");
+    failed(
+        batch,
+        i,
+        sentAt,
+        took,
+        failure.errorCode(),
+        failure.errorMessage(),
+        retriable,
+        failure.isThrottled(),
+        now);
+    return false;
   }
 
   private void delivered(String stream, OutgoingRecord record, PutResult put) {
@@ -146,9 +201,6 @@ final class Responses implements StreamPipeline.MisroutedJudge {
     String shard = record.predictedShardId != null ? record.predictedShardId : "unknown";
     metrics.error(batch.pipeline.name, shard, code);
     addAttempt(record, Attempt.failure(sentAt, took, code, message));
-    if (throttled) {
-      queue.throttled();
-    }
     if (!retriable || (throttled && config.failIfThrottled())) {
       String why = throttled ? " (FailIfThrottled is set)" : "";
       completions.fail(
@@ -212,7 +264,22 @@ final class Responses implements StreamPipeline.MisroutedJudge {
 
   @Override
   public void allInRange(StreamPipeline.Misrouted m) {
-    delivered(m.batch().pipeline.name, m.record(), m.actual());
+    try {
+      delivered(m.pipeline().name, m.record(), m.actual());
+    } finally {
+      m.queue().answered();
+    }
+  }
+
+  /** Fails parked mis-routed aggregates whose time to live ended, and frees their queues. */
+  void expireMisrouted(List<StreamPipeline.Misrouted> expired) {
+    for (StreamPipeline.Misrouted m : expired) {
+      try {
+        expire(m.pipeline().name, m.record(), m.actual().shardId());
+      } finally {
+        m.queue().answered();
+      }
+    }
   }
 
   @Override
@@ -229,12 +296,16 @@ final class Responses implements StreamPipeline.MisroutedJudge {
               "Wrong Shard",
               "landed on " + m.actual().shardId() + ", which does not own every member"));
     }
-    metrics.error(m.batch().pipeline.name, m.actual().shardId(), "Wrong Shard");
-    if (clock.millis() >= record.expiryMillis) {
-      expire(m.batch().pipeline.name, record, m.actual().shardId());
-      return;
+    metrics.error(m.pipeline().name, m.actual().shardId(), "Wrong Shard");
+    try {
+      if (clock.millis() >= record.expiryMillis) {
+        expire(m.pipeline().name, record, m.actual().shardId());
+        return;
+      }
+      m.pipeline().rerouteMembers(record.members, clock.millis());
+    } finally {
+      m.queue().answered(); // after the members are queued again, ahead of newer records
     }
-    m.batch().pipeline.rerouteMembers(record.members, clock.millis());
   }
 
   private static void addAttempt(OutgoingRecord record, Attempt attempt) {

@@ -68,7 +68,7 @@ final class Sender implements Runnable {
       signalled.set(false);
       try {
         wake = runOnce();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | AssertionError e) {
         // One bad round must not stop the producer; the next round tries again.
         log.error("The producer's sender round failed; continuing.", e);
         wake = clock.millis() + 100;
@@ -92,6 +92,10 @@ final class Sender implements Runnable {
         expire(pipeline, now);
       }
       boolean flush = flushEverything || flushStreams.remove(pipeline.name);
+      wake = Math.min(wake, Math.max(now + 1, pipeline.nextRefreshMillis()));
+      if (config.strictOrdering() && pipeline.waitingForRetired()) {
+        continue; // a closed shard's put is unanswered: records routed anew wait for it
+      }
       List<ShardQueue> queues = pipeline.queues();
       if (!flush) {
         long due = dueMillis(queues, now);
@@ -161,6 +165,10 @@ final class Sender implements Runnable {
   }
 
   private void expire(StreamPipeline pipeline, long now) {
+    List<StreamPipeline.Misrouted> parked = pipeline.takeExpiredMisrouted(now);
+    if (!parked.isEmpty()) {
+      responses.expireMisrouted(parked);
+    }
     for (ShardQueue queue : pipeline.queues()) {
       List<UserRecord> expired = queue.takeExpired(now);
       if (!expired.isEmpty()) {

@@ -54,6 +54,9 @@ final class ShardQueue {
   private int inFlight;
   private double rateFactor = 1.0;
   private boolean retired; // its shard closed: records go elsewhere now
+  // For the unpredicted queue: a map exists, so what is still here hashes into a gap of it and has
+  // no shard to keep one put to; under strict order it then goes one put at a time anyway.
+  private volatile boolean mapKnown;
 
   ShardQueue(String shardId, ProducerConfig config, Clock clock) {
     this.shardId = shardId;
@@ -143,19 +146,81 @@ final class ShardQueue {
   }
 
   /**
-   * Adds a record older than what this queue may already hold, as a single Kinesis record that is
-   * sent first: under strict order, records routed again (their shard closed, their aggregate
-   * landed wrong, or they waited for a map) must not queue up behind newer ones of their key.
+   * Adds records older than what this queue may already hold, in the order given, to be sent first
+   * and not before {@code notBeforeMillis}: under strict order, records routed again (their shard
+   * closed, their aggregate landed wrong, or they waited for a map) must not queue up behind newer
+   * ones of their key. With aggregation they are packed into aggregates in that order, so a backlog
+   * re-routed after a reshard still moves at full rate.
    */
-  Added addOlder(UserRecord record) {
+  Added addOlder(List<UserRecord> records, long notBeforeMillis) {
     lock.lock();
     try {
       if (retired) {
         return Added.RETIRED;
       }
-      OutgoingRecord single = single(record, Long.MIN_VALUE);
-      retries.add(single); // ordered by add sequence under strict order; due at once
+      List<UserRecord> pack = new ArrayList<>();
+      AggregateEncoder packer = aggregate ? new AggregateEncoder() : null;
+      for (UserRecord r : records) {
+        String ehk = r.entry.explicitHashKey().orElse(null);
+        int size = r.entry.data().length;
+        boolean fits =
+            packer != null
+                && pack.size() < config.aggregationMaxCount()
+                && packer.sizeInBytesWith(r.entry.partitionKey(), ehk, size)
+                    <= config.aggregationMaxSize();
+        if (!fits && !pack.isEmpty()) {
+          retries.add(packed(pack, packer, notBeforeMillis));
+          pack = new ArrayList<>();
+          fits =
+              packer != null
+                  && packer.sizeInBytesWith(r.entry.partitionKey(), ehk, size)
+                      <= config.aggregationMaxSize();
+        }
+        if (fits) {
+          packer.add(r.entry.partitionKey(), ehk, r.entry.data());
+          pack.add(r);
+        } else {
+          OutgoingRecord single = single(r, Long.MIN_VALUE);
+          single.notBeforeMillis = notBeforeMillis;
+          retries.add(single);
+        }
+      }
+      if (!pack.isEmpty()) {
+        retries.add(packed(pack, packer, notBeforeMillis));
+      }
       return Added.READY;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // The caller holds the lock; clears the packer for the next pack.
+  private OutgoingRecord packed(List<UserRecord> pack, AggregateEncoder packer, long notBefore) {
+    OutgoingRecord out;
+    if (pack.size() == 1) {
+      out = single(pack.get(0), Long.MIN_VALUE);
+    } else {
+      PutEntry outer =
+          PutEntry.of(
+              AggregateEncoder.OUTER_PARTITION_KEY,
+              pack.get(0).hashKey.toString(),
+              packer.encode());
+      out = new OutgoingRecord(List.copyOf(pack), outer, shardId, Long.MIN_VALUE);
+    }
+    packer.clear();
+    out.notBeforeMillis = notBefore;
+    return out;
+  }
+
+  void mapKnown() {
+    mapKnown = true;
+  }
+
+  /** Returns how many puts carrying this queue's records await their answer (strict order). */
+  int inFlight() {
+    lock.lock();
+    try {
+      return inFlight;
     } finally {
       lock.unlock();
     }
@@ -237,7 +302,7 @@ final class ShardQueue {
       if (!building.isEmpty() && buildingDeadline <= now) {
         seal();
       }
-      if (config.strictOrdering() && (inFlight > 0 || shardId == null)) {
+      if (config.strictOrdering() && (inFlight > 0 || (shardId == null && !mapKnown))) {
         return buildingDeadline; // nothing may go until an answer (or the map) comes
       }
       if (readyEntries >= config.collectionMaxCount()
@@ -287,7 +352,7 @@ final class ShardQueue {
         seal();
       }
       long wake = buildingDeadline;
-      if (config.strictOrdering() && (inFlight > 0 || shardId == null)) {
+      if (config.strictOrdering() && (inFlight > 0 || (shardId == null && !mapKnown))) {
         // One put at a time, whose answer wakes the sender. And without a shard map there is no
         // shard to keep one put to: strict order waits for the map, which routes these records.
         return wake;

@@ -54,8 +54,22 @@ final class StreamPipeline {
   // Aggregates that landed on an unexpected shard, judged once the new map is in.
   private final List<Misrouted> misrouted = new ArrayList<>(); // guarded by itself
 
-  /** An aggregate put on {@code actual} instead of where it was predicted to go. */
-  record Misrouted(OutgoingRecord record, ShardQueue queue, PutResult actual, Batch batch) {}
+  /**
+   * An aggregate put on {@code actual} instead of where it was predicted to go, parked until a map
+   * fetched after its answer can judge it ({@code refreshesBefore}: refreshes started before).
+   */
+  record Misrouted(
+      StreamPipeline pipeline,
+      OutgoingRecord record,
+      ShardQueue queue,
+      PutResult actual,
+      long refreshesBefore) {}
+
+  private final java.util.concurrent.atomic.AtomicLong refreshesStarted =
+      new java.util.concurrent.atomic.AtomicLong();
+  // Under strict order: retired queues whose puts are still unanswered. Until they answer, nothing
+  // of this stream is sent, so that records routed anew cannot overtake them.
+  private final java.util.Set<ShardQueue> draining = ConcurrentHashMap.newKeySet();
 
   StreamPipeline(
       String name,
@@ -81,30 +95,59 @@ final class StreamPipeline {
     route(record, deadline, false);
   }
 
-  // Under strict order, a record routed again is older than what its new queue may hold.
   private void route(UserRecord record, long deadline, boolean again) {
-    boolean older = again && config.strictOrdering();
+    if (again && config.strictOrdering()) {
+      routeOlder(List.of(record), deadline);
+      return;
+    }
     while (true) {
       ShardMap map = shardMap;
-      ShardQueue queue = unpredicted;
-      if (map != null) {
-        Optional<Shard> shard = map.shardFor(record.hashKey);
-        if (shard.isPresent()) {
-          queue =
-              queues.computeIfAbsent(
-                  shard.get().shardId(), id -> new ShardQueue(id, config, clock));
-        }
-      }
-      ShardQueue.Added added =
-          older && queue != unpredicted ? queue.addOlder(record) : queue.add(record, deadline);
+      ShardQueue queue = queueFor(map, record);
+      ShardQueue.Added added = queue.add(record, deadline);
       if (added == ShardQueue.Added.RETIRED) {
         continue; // the map changed under us; the new one knows where it goes
       }
       if (added == ShardQueue.Added.READY) {
         wakeSender.run();
       }
+      if (queue == unpredicted && map == null && shardMap != null && config.strictOrdering()) {
+        // The map arrived while we added: the drain that came with it may have missed this one.
+        routeOlder(unpredicted.drainAll(false), clock.millis());
+      }
       return;
     }
+  }
+
+  private ShardQueue queueFor(ShardMap map, UserRecord record) {
+    if (map != null) {
+      Optional<Shard> shard = map.shardFor(record.hashKey);
+      if (shard.isPresent()) {
+        return queues.computeIfAbsent(
+            shard.get().shardId(), id -> new ShardQueue(id, config, clock));
+      }
+    }
+    return unpredicted;
+  }
+
+  // Under strict order, records routed again are older than what their new queues may hold: each
+  // queue gets its share in add order, ahead of its newer records.
+  private void routeOlder(List<UserRecord> records, long notBeforeMillis) {
+    List<UserRecord> left = records;
+    while (!left.isEmpty()) {
+      ShardMap map = shardMap;
+      Map<ShardQueue, List<UserRecord>> byQueue = new java.util.LinkedHashMap<>();
+      for (UserRecord r : left) {
+        byQueue.computeIfAbsent(queueFor(map, r), q -> new ArrayList<>()).add(r);
+      }
+      List<UserRecord> again = new ArrayList<>();
+      for (Map.Entry<ShardQueue, List<UserRecord>> e : byQueue.entrySet()) {
+        if (e.getKey().addOlder(e.getValue(), notBeforeMillis) == ShardQueue.Added.RETIRED) {
+          again.addAll(e.getValue()); // the map changed under us; route these with the new one
+        }
+      }
+      left = again;
+    }
+    wakeSender.run();
   }
 
   /** Returns every queue, the unpredicted one first. */
@@ -127,6 +170,10 @@ final class StreamPipeline {
   }
 
   private void reroute(List<UserRecord> members, long notBeforeMillis) {
+    if (config.strictOrdering()) {
+      routeOlder(members, Math.max(notBeforeMillis, clock.millis()));
+      return;
+    }
     for (UserRecord member : members) {
       // The backoff becomes the buffering deadline, so the member waits it out in its new queue.
       route(member, Math.max(notBeforeMillis, clock.millis()), true);
@@ -144,15 +191,19 @@ final class StreamPipeline {
       return;
     }
     refreshWanted = false;
+    long started = refreshesStarted.incrementAndGet();
     CompletableFutureSafety.run(
         () -> transport.listShards(name),
         (shards, error) -> {
           try {
             if (error == null) {
-              applyMap(shards);
+              applyMap(shards, started);
             } else {
               refreshFailed(error);
             }
+          } catch (RuntimeException e) {
+            log.warn("Applying the shard map of {} failed; fetching it again later", name, e);
+            refreshFailed(e);
           } finally {
             refreshing.set(false);
             wakeSender.run();
@@ -160,7 +211,7 @@ final class StreamPipeline {
         });
   }
 
-  private void applyMap(List<Shard> shards) {
+  private void applyMap(List<Shard> shards, long refresh) {
     refreshBackoffMillis = FIRST_REFRESH_BACKOFF_MILLIS;
     missing = null;
     Map<String, HashKeyRange> all = new HashMap<>();
@@ -170,6 +221,7 @@ final class StreamPipeline {
     ShardMap map = ShardMap.of(shards);
     ranges = all;
     shardMap = map;
+    unpredicted.mapKnown();
     // Retire the queues of shards no longer open, then route their records and the records that
     // waited for a map; in the order they were added.
     List<UserRecord> again = new ArrayList<>(unpredicted.drainAll(false));
@@ -178,13 +230,20 @@ final class StreamPipeline {
       if (!open) {
         again.addAll(queue.drainAll(true));
         queues.remove(queue.shardId, queue);
+        if (config.strictOrdering() && queue.inFlight() > 0) {
+          draining.add(queue);
+        }
       }
     }
     again.sort(java.util.Comparator.comparingLong(r -> r.seq));
-    for (UserRecord r : again) {
-      route(r, r.deadlineMillis, true); // waiting for the map did not move its deadline
+    if (config.strictOrdering()) {
+      routeOlder(again, clock.millis());
+    } else {
+      for (UserRecord r : again) {
+        route(r, r.deadlineMillis, false); // waiting for the map did not move its deadline
+      }
     }
-    judgeMisrouted();
+    judgeMisrouted(refresh);
   }
 
   private void refreshFailed(Throwable error) {
@@ -199,11 +258,40 @@ final class StreamPipeline {
   }
 
   /** Keeps an aggregate that landed on an unexpected shard until a new map can judge it. */
-  void misrouted(Misrouted m) {
+  void misrouted(OutgoingRecord record, ShardQueue queue, PutResult actual) {
     synchronized (misrouted) {
-      misrouted.add(m);
+      misrouted.add(new Misrouted(this, record, queue, actual, refreshesStarted.get()));
     }
     requestRefresh();
+  }
+
+  /** Takes out parked aggregates whose time to live ended; the caller fails them. */
+  List<Misrouted> takeExpiredMisrouted(long now) {
+    List<Misrouted> expired = new ArrayList<>();
+    synchronized (misrouted) {
+      for (java.util.Iterator<Misrouted> it = misrouted.iterator(); it.hasNext(); ) {
+        Misrouted m = it.next();
+        if (m.record().expiryMillis <= now) {
+          expired.add(m);
+          it.remove();
+        }
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * Returns true while, under strict order, a retired queue still awaits answers: nothing of this
+   * stream may be sent until then.
+   */
+  boolean waitingForRetired() {
+    draining.removeIf(q -> q.inFlight() == 0);
+    return !draining.isEmpty();
+  }
+
+  /** Returns when a wanted shard-map fetch may start, in clock milliseconds, or never. */
+  long nextRefreshMillis() {
+    return refreshWanted ? nextRefreshMillis : Long.MAX_VALUE;
   }
 
   /** The judgement of misrouted aggregates; the handler completes or retries them. */
@@ -222,11 +310,20 @@ final class StreamPipeline {
   // An aggregate whose members all hash into the shard it landed on is where it belongs (a merge
   // child covers both parents); otherwise a consumer that checks ranges, like the KCL, would
   // drop it, so its members are sent again one by one.
-  private void judgeMisrouted() {
-    List<Misrouted> pending;
+  private void judgeMisrouted(long refresh) {
+    List<Misrouted> pending = new ArrayList<>();
     synchronized (misrouted) {
-      pending = new ArrayList<>(misrouted);
-      misrouted.clear();
+      // Only a map fetched after the put was answered knows the shard it landed on.
+      for (java.util.Iterator<Misrouted> it = misrouted.iterator(); it.hasNext(); ) {
+        Misrouted m = it.next();
+        if (m.refreshesBefore() < refresh) {
+          pending.add(m);
+          it.remove();
+        }
+      }
+      if (!misrouted.isEmpty()) {
+        requestRefresh();
+      }
     }
     Map<String, HashKeyRange> known = ranges;
     for (Misrouted m : pending) {
