@@ -11,15 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -195,33 +187,7 @@ public final class SdkClients implements AutoCloseable {
 
   static AwsCredentialsProvider credentials(
       CredentialsSource source, TransportSelection selection) {
-    switch (source.kind()) {
-      case STATIC:
-        String id = source.accessKeyId().orElseThrow();
-        String secret = source.secretAccessKey().orElseThrow();
-        return StaticCredentialsProvider.create(
-            source.sessionToken().isPresent()
-                ? AwsSessionCredentials.create(id, secret, source.sessionToken().get())
-                : AwsBasicCredentials.create(id, secret));
-      case PROFILE:
-        return ProfileCredentialsProvider.create(source.profileName().orElseThrow());
-      case DEFAULT_CHAIN:
-        return DefaultCredentialsProvider.builder().build();
-      case AUTOMATIC:
-      default:
-        if (selection.kind() != TransportSelection.Kind.ENDPOINT) {
-          return DefaultCredentialsProvider.builder().build();
-        }
-        // Local endpoints rarely verify signatures; asking EC2 metadata would only add seconds.
-        return AwsCredentialsProviderChain.builder()
-            .reuseLastProviderEnabled(true)
-            .credentialsProviders(
-                EnvironmentVariableCredentialsProvider.create(),
-                SystemPropertyCredentialsProvider.create(),
-                ProfileCredentialsProvider.create(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .build();
-    }
+    return SdkCredentials.provider(source, selection.kind() == TransportSelection.Kind.ENDPOINT);
   }
 
   /** Closes both clients, then the threads under them. Idempotent. */

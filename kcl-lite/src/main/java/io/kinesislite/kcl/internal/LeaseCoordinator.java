@@ -1,0 +1,303 @@
+package io.kinesislite.kcl.internal;
+
+import io.kinesislite.kcl.Lease;
+import io.kinesislite.kcl.LeaseLostException;
+import io.kinesislite.kcl.LeaseStore;
+import io.kinesislite.transport.KinesisLiteException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker's side of lease coordination: renewing what it holds, judging which other leases
+ * expired, and taking or stealing leases so that every worker converges to the floor or ceiling of
+ * leases / workers.
+ *
+ * <p>Expiry is judged as the KCL does, by watching: a lease whose counter this worker has seen
+ * unchanged for the failover time, on a monotonic clock, has an owner that stopped. A held lease
+ * counts as held only while its last successful renewal was sent less than the failover time ago,
+ * so that a worker cut off from the store stops before another could have judged the lease expired.
+ *
+ * <p>Balancing: the target is ceil(leases / workers). A worker below it takes available leases
+ * (unowned or expired) up to the target; when none are available it steals from the most-loaded
+ * worker, at most {@code maxStealsAtOnce} per round, and only from a worker above the target, or at
+ * the target while this worker is short by more than one; so a fleet at floor or ceiling never
+ * moves a lease.
+ *
+ * <p>The worker calls {@link #renew()} and {@link #takeRound()} on its schedule (tests call them
+ * step by step). Every write to one lease happens under that lease's lock, so renewals, takes,
+ * checkpoints and releases of one lease never race each other on its counter. Thread-safe.
+ */
+public final class LeaseCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(LeaseCoordinator.class);
+
+  /** What the worker hears about leases gained and lost. Called on the coordinating thread. */
+  public interface Listener {
+    void leaseGained(Lease lease);
+
+    void leaseLost(String leaseKey);
+  }
+
+  /** A lease this worker holds: the newest copy, and when its last good renewal was sent. */
+  public static final class Held {
+    public final String leaseKey;
+    private final Object writeLock = new Object();
+    private volatile Lease lease;
+    private volatile long renewedAtNanos;
+
+    Held(Lease lease, long renewedAtNanos) {
+      this.leaseKey = lease.leaseKey();
+      this.lease = lease;
+      this.renewedAtNanos = renewedAtNanos;
+    }
+
+    public Lease lease() {
+      return lease;
+    }
+  }
+
+  private record Seen(long counter, long sinceNanos) {}
+
+  private final LeaseStore store;
+  private final String workerId;
+  private final long failoverNanos;
+  private final int maxLeases;
+  private final int maxStealsAtOnce;
+  private final LongSupplier nanoTime;
+  private final Listener listener;
+  private final Random random;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final Map<String, Seen> seen = new HashMap<>(); // only the taking round touches it
+  private volatile int lastWorkerCount = 1;
+
+  public LeaseCoordinator(
+      LeaseStore store,
+      String workerId,
+      Duration failoverTime,
+      int maxLeases,
+      int maxStealsAtOnce,
+      LongSupplier nanoTime,
+      Random random,
+      Listener listener) {
+    this.store = store;
+    this.workerId = workerId;
+    this.failoverNanos = failoverTime.toNanos();
+    this.maxLeases = maxLeases;
+    this.maxStealsAtOnce = maxStealsAtOnce;
+    this.nanoTime = nanoTime;
+    this.random = random;
+    this.listener = listener;
+  }
+
+  /** Returns the leases this worker may act on now: held, and renewed recently enough. */
+  public List<Held> held() {
+    long now = nanoTime.getAsLong();
+    List<Held> valid = new ArrayList<>();
+    for (Held h : held.values()) {
+      if (now - h.renewedAtNanos < failoverNanos) {
+        valid.add(h);
+      }
+    }
+    return valid;
+  }
+
+  /** Returns the held lease with this key, if this worker still validly holds it. */
+  public Optional<Held> held(String leaseKey) {
+    Held h = held.get(leaseKey);
+    if (h == null || nanoTime.getAsLong() - h.renewedAtNanos >= failoverNanos) {
+      return Optional.empty();
+    }
+    return Optional.of(h);
+  }
+
+  /** Returns how many workers the last taking round saw, this one included. */
+  public int workersSeen() {
+    return lastWorkerCount;
+  }
+
+  /**
+   * Writes to a held lease under its lock, replacing the local copy with what the store returns; a
+   * {@link LeaseLostException} drops the lease and tells the listener.
+   */
+  public Lease write(Held h, java.util.function.UnaryOperator<Lease> write) {
+    synchronized (h.writeLock) {
+      try {
+        Lease updated = write.apply(h.lease);
+        h.lease = updated;
+        return updated;
+      } catch (LeaseLostException e) {
+        drop(h);
+        throw e;
+      }
+    }
+  }
+
+  /** Renews every held lease once; drops the ones that were taken or went stale. */
+  public void renew() {
+    for (Held h : new ArrayList<>(held.values())) {
+      synchronized (h.writeLock) {
+        long sentAt = nanoTime.getAsLong();
+        if (sentAt - h.renewedAtNanos >= failoverNanos) {
+          log.info("Lease {} went unrenewed for the failover time; letting it go", h.leaseKey);
+          drop(h);
+          continue;
+        }
+        try {
+          h.lease = store.renew(h.lease);
+          h.renewedAtNanos = sentAt;
+        } catch (LeaseLostException e) {
+          log.info("Lost lease {}: {}", h.leaseKey, e.getMessage());
+          drop(h);
+        } catch (KinesisLiteException e) {
+          // The store is unreachable or throttles: keep the lease while it is still ours to hold.
+          log.warn("Renewing lease {} failed; trying again: {}", h.leaseKey, e.toString());
+        }
+      }
+    }
+  }
+
+  private void drop(Held h) {
+    if (held.remove(h.leaseKey, h)) {
+      listener.leaseLost(h.leaseKey);
+    }
+  }
+
+  /**
+   * Gives a held lease up in the store (after the caller checkpointed), so that another worker can
+   * take it at once. Returns false if it was no longer ours.
+   */
+  public boolean release(String leaseKey) {
+    Held h = held.get(leaseKey);
+    if (h == null) {
+      return false;
+    }
+    synchronized (h.writeLock) {
+      held.remove(leaseKey, h);
+      try {
+        store.release(h.lease);
+        return true;
+      } catch (LeaseLostException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * One taking round: lists the table, updates what this worker has seen of every lease, adopts
+   * leases the store says are already ours (a restart with the same worker id), and takes or steals
+   * leases toward the target.
+   */
+  public void takeRound() {
+    long now = nanoTime.getAsLong();
+    List<Lease> all = store.list();
+    Set<String> keys = new HashSet<>();
+    List<Lease> available = new ArrayList<>();
+    Map<String, List<Lease>> byOwner = new HashMap<>();
+    byOwner.put(workerId, new ArrayList<>());
+    List<Lease> live = new ArrayList<>();
+    for (Lease lease : all) {
+      // A finished shard's lease waits for clean-up; it is nobody's work, so it does not count.
+      if (!lease.checkpoint().isShardEnd()) {
+        live.add(lease);
+      }
+    }
+    for (Lease lease : live) {
+      keys.add(lease.leaseKey());
+      Seen before = seen.get(lease.leaseKey());
+      Seen after =
+          before == null
+              ? new Seen(lease.counter(), lease.owner().isPresent() ? now : Long.MIN_VALUE)
+              : before.counter() == lease.counter() ? before : new Seen(lease.counter(), now);
+      seen.put(lease.leaseKey(), after);
+      boolean expired =
+          after.sinceNanos == Long.MIN_VALUE || now - after.sinceNanos > failoverNanos;
+      if (lease.isOwnedBy(workerId) && !held.containsKey(lease.leaseKey())) {
+        adopt(lease, now);
+      }
+      if (lease.owner().isEmpty() || (expired && !lease.isOwnedBy(workerId))) {
+        available.add(lease);
+      } else {
+        byOwner.computeIfAbsent(lease.owner().get(), k -> new ArrayList<>()).add(lease);
+      }
+    }
+    seen.keySet().retainAll(keys);
+    int workers = byOwner.size();
+    lastWorkerCount = workers;
+    int mine = held.size();
+    int target = Math.min(maxLeases, (int) Math.ceil((double) live.size() / workers));
+    if (mine >= target) {
+      return;
+    }
+    if (!available.isEmpty()) {
+      Collections.shuffle(available, random);
+      for (Lease lease : available.subList(0, Math.min(target - mine, available.size()))) {
+        tryTake(lease, now);
+      }
+      return;
+    }
+    steal(byOwner, target, mine, now);
+  }
+
+  private void steal(Map<String, List<Lease>> byOwner, int target, int mine, long now) {
+    String victim = null;
+    int most = 0;
+    for (Map.Entry<String, List<Lease>> e : byOwner.entrySet()) {
+      if (!e.getKey().equals(workerId) && e.getValue().size() > most) {
+        victim = e.getKey();
+        most = e.getValue().size();
+      }
+    }
+    int needed = target - mine;
+    int toSteal;
+    if (most > target) {
+      toSteal = Math.min(needed, most - target);
+    } else if (most == target && needed > 1) {
+      toSteal = 1;
+    } else {
+      return;
+    }
+    List<Lease> theirs = new ArrayList<>(byOwner.get(victim));
+    Collections.shuffle(theirs, random);
+    for (Lease lease :
+        theirs.subList(0, Math.min(Math.min(toSteal, maxStealsAtOnce), theirs.size()))) {
+      log.info(
+          "Stealing lease {} from {} ({} leases, target {})",
+          lease.leaseKey(),
+          victim,
+          most,
+          target);
+      tryTake(lease, now);
+    }
+  }
+
+  private void tryTake(Lease observed, long now) {
+    try {
+      Lease taken = store.take(observed, workerId);
+      Held h = new Held(taken, now);
+      held.put(taken.leaseKey(), h);
+      seen.put(taken.leaseKey(), new Seen(taken.counter(), now));
+      listener.leaseGained(taken);
+    } catch (LeaseLostException e) {
+      log.debug("Lease {} moved before we could take it", observed.leaseKey());
+    } catch (KinesisLiteException e) {
+      log.warn("Taking lease {} failed: {}", observed.leaseKey(), e.toString());
+    }
+  }
+
+  // The table says it is ours but we do not hold it: a restart with the same worker id. Taking it
+  // (a conditional write on the counter just read) proves it and raises the counter.
+  private void adopt(Lease lease, long now) {
+    tryTake(lease, now);
+  }
+}

@@ -1,0 +1,333 @@
+package io.kinesislite.kcl.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kinesislite.kcl.Checkpoint;
+import io.kinesislite.kcl.EmbeddedLeaseStore;
+import io.kinesislite.kcl.Lease;
+import io.kinesislite.kcl.LeaseStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Lease coordination driven step by step with a fake monotonic clock and the in-memory store. */
+class LeaseCoordinatorTest {
+  private static final Duration FAILOVER = Duration.ofSeconds(10);
+
+  private final EmbeddedLeaseStore store = EmbeddedLeaseStore.inMemory();
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  private final Map<String, LeaseCoordinator> workers = new TreeMap<>();
+  private final Map<String, List<String>> gained = new HashMap<>();
+  private final Map<String, List<String>> lost = new HashMap<>();
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private void shards(int count) {
+    store.ensureTable();
+    for (int i = 0; i < count; i++) {
+      store.createIfAbsent(
+          Lease.newLease(
+              String.format("shardId-%012d", i), Checkpoint.TRIM_HORIZON, Set.of(), null));
+    }
+  }
+
+  private LeaseCoordinator worker(String id) {
+    return worker(id, store);
+  }
+
+  private LeaseCoordinator worker(String id, LeaseStore using) {
+    gained.put(id, new ArrayList<>());
+    lost.put(id, new ArrayList<>());
+    LeaseCoordinator c =
+        new LeaseCoordinator(
+            using,
+            id,
+            FAILOVER,
+            Integer.MAX_VALUE,
+            1,
+            nanos::get,
+            new Random(id.hashCode()),
+            new LeaseCoordinator.Listener() {
+              @Override
+              public void leaseGained(Lease lease) {
+                gained.get(id).add(lease.leaseKey());
+              }
+
+              @Override
+              public void leaseLost(String leaseKey) {
+                lost.get(id).add(leaseKey);
+              }
+            });
+    workers.put(id, c);
+    return c;
+  }
+
+  private void advance(Duration d) {
+    nanos.addAndGet(d.toNanos());
+  }
+
+  /** One cycle of the fleet: three seconds pass, every worker renews, then every one takes. */
+  private void cycle() {
+    advance(Duration.ofSeconds(3));
+    workers.values().forEach(LeaseCoordinator::renew);
+    workers.values().forEach(LeaseCoordinator::takeRound);
+  }
+
+  private Map<String, Integer> counts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    workers.forEach((id, c) -> counts.put(id, c.held().size()));
+    return counts;
+  }
+
+  private Map<String, Long> ownersInStore() {
+    return store.list().stream()
+        .filter(l -> l.owner().isPresent())
+        .collect(Collectors.groupingBy(l -> l.owner().get(), TreeMap::new, Collectors.counting()));
+  }
+
+  @Test
+  void aLoneWorkerTakesEveryLeaseInItsFirstRound() {
+    shards(4);
+    LeaseCoordinator w = worker("w1");
+    w.takeRound();
+    assertThat(w.held()).hasSize(4);
+    assertThat(gained.get("w1")).hasSize(4);
+    assertThat(ownersInStore()).containsExactly(Map.entry("w1", 4L));
+  }
+
+  @Test
+  void threeWorkersStartingTogetherConvergeToFloorOrCeilingAndThenNothingMoves() {
+    shards(4);
+    worker("w1");
+    worker("w2");
+    worker("w3");
+    for (int i = 0; i < 10; i++) {
+      cycle();
+    }
+    assertThat(counts().values()).containsExactlyInAnyOrder(2, 1, 1);
+    int takesBefore = gained.values().stream().mapToInt(List::size).sum();
+    int lossesBefore = lost.values().stream().mapToInt(List::size).sum();
+    for (int i = 0; i < 20; i++) {
+      cycle();
+    }
+    assertThat(gained.values().stream().mapToInt(List::size).sum())
+        .as("no churn once balanced")
+        .isEqualTo(takesBefore);
+    assertThat(lost.values().stream().mapToInt(List::size).sum()).isEqualTo(lossesBefore);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} shards, {1} workers")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "1, 3", "2, 2", "5, 2", "7, 3", "8, 4", "13, 5", "20, 3", "3, 5"
+  })
+  void anyFleetConvergesToFloorOrCeilingAndStaysThere(int shardCount, int workerCount) {
+    shards(shardCount);
+    for (int w = 1; w <= workerCount; w++) {
+      worker("w" + w);
+    }
+    for (int i = 0; i < 3 * shardCount + 10; i++) {
+      cycle();
+    }
+    int floor = shardCount / workerCount;
+    int ceiling = (shardCount + workerCount - 1) / workerCount;
+    assertThat(counts().values()).allMatch(c -> c == floor || c == ceiling);
+    assertThat(counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(shardCount);
+    int takesBefore = gained.values().stream().mapToInt(List::size).sum();
+    for (int i = 0; i < 10; i++) {
+      cycle();
+    }
+    assertThat(gained.values().stream().mapToInt(List::size).sum()).isEqualTo(takesBefore);
+  }
+
+  @Test
+  void aJoiningWorkerStealsOneLeaseARoundUntilBalanced() {
+    shards(6);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    assertThat(w1.held()).hasSize(6);
+    worker("w2");
+    List<Integer> w2Counts = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      cycle();
+      w2Counts.add(workers.get("w2").held().size());
+    }
+    assertThat(w2Counts).as("one steal per round, then stop").startsWith(1, 2, 3).endsWith(3, 3);
+    cycle(); // the victim notices at its next renewal
+    assertThat(counts()).containsExactly(Map.entry("w1", 3), Map.entry("w2", 3));
+    assertThat(lost.get("w1")).hasSize(3);
+  }
+
+  @Test
+  void aStoppedWorkersLeasesAreTakenOnlyAfterTheFailoverTime() {
+    shards(4);
+    LeaseCoordinator w1 = worker("w1");
+    LeaseCoordinator w2 = worker("w2");
+    for (int i = 0; i < 5; i++) {
+      cycle();
+    }
+    assertThat(counts()).containsExactly(Map.entry("w1", 2), Map.entry("w2", 2));
+
+    workers.remove("w2"); // it stops: no more renewals, no more rounds
+    advance(Duration.ofSeconds(9)); // w1 saw w2's counters change a moment ago
+    w1.renew();
+    w1.takeRound();
+    assertThat(w1.held()).as("not yet: counters unchanged for under the failover time").hasSize(2);
+
+    advance(Duration.ofSeconds(3));
+    w1.renew();
+    w1.takeRound();
+    assertThat(w1.held()).hasSize(4);
+    assertThat(w2.held()).as("w2 itself stopped counting them as held").isEmpty();
+  }
+
+  @Test
+  void aWorkerCutOffFromTheStoreStopsHoldingItsLeasesBeforeOthersCanTakeThem() {
+    shards(2);
+    FlakyLeaseStore flaky = new FlakyLeaseStore(store);
+    LeaseCoordinator w1 = worker("w1", flaky);
+    w1.takeRound();
+    assertThat(w1.held()).hasSize(2);
+
+    flaky.down = true;
+    advance(Duration.ofSeconds(3));
+    w1.renew();
+    assertThat(w1.held()).as("3 s since the last good renewal: still held").hasSize(2);
+    advance(Duration.ofSeconds(7));
+    assertThat(w1.held()).as("10 s: no longer safe to act on").isEmpty();
+    w1.renew();
+    assertThat(lost.get("w1")).hasSize(2);
+
+    flaky.down = false;
+    advance(Duration.ofSeconds(1));
+    w1.takeRound(); // the leases are still its own in the store: it adopts them again
+    assertThat(w1.held()).hasSize(2);
+  }
+
+  @Test
+  void aReleasedLeaseIsTakenByAnotherWorkerInItsNextRoundWithoutWaitingForFailover() {
+    shards(2);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    assertThat(w1.release("shardId-000000000000")).isTrue();
+    assertThat(w1.release("shardId-000000000001")).isTrue();
+    assertThat(w1.held()).isEmpty();
+
+    LeaseCoordinator w2 = worker("w2");
+    w2.takeRound(); // no time passes: released leases are unowned, available at once
+    assertThat(w2.held()).hasSize(2);
+    assertThat(w1.release("shardId-000000000000")).as("no longer w1's to release").isFalse();
+  }
+
+  @Test
+  void aFinishedShardsLeaseIsNobodysWork() {
+    shards(3);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    LeaseCoordinator.Held first = w1.held("shardId-000000000000").orElseThrow();
+    w1.write(first, l -> store.checkpoint(l, Checkpoint.SHARD_END));
+    w1.release("shardId-000000000000");
+    LeaseCoordinator w2 = worker("w2");
+    for (int i = 0; i < 5; i++) {
+      cycle();
+    }
+    assertThat(counts()).containsExactly(Map.entry("w1", 1), Map.entry("w2", 1));
+    assertThat(store.get("shardId-000000000000").orElseThrow().owner()).isEmpty();
+  }
+
+  /** Delegates to a real store, or fails every call as an unreachable store would. */
+  static final class FlakyLeaseStore implements LeaseStore {
+    private final LeaseStore real;
+    volatile boolean down;
+
+    FlakyLeaseStore(LeaseStore real) {
+      this.real = real;
+    }
+
+    private void check() {
+      if (down) {
+        throw new io.kinesislite.kcl.LeaseStoreException("store unreachable (test)", null, null);
+      }
+    }
+
+    @Override
+    public void ensureTable() {
+      check();
+      real.ensureTable();
+    }
+
+    @Override
+    public List<Lease> list() {
+      check();
+      return real.list();
+    }
+
+    @Override
+    public java.util.Optional<Lease> get(String leaseKey) {
+      check();
+      return real.get(leaseKey);
+    }
+
+    @Override
+    public boolean createIfAbsent(Lease lease) {
+      check();
+      return real.createIfAbsent(lease);
+    }
+
+    @Override
+    public Lease renew(Lease held) {
+      check();
+      return real.renew(held);
+    }
+
+    @Override
+    public Lease take(Lease observed, String owner) {
+      check();
+      return real.take(observed, owner);
+    }
+
+    @Override
+    public Lease release(Lease held) {
+      check();
+      return real.release(held);
+    }
+
+    @Override
+    public Lease checkpoint(Lease held, Checkpoint checkpoint) {
+      check();
+      return real.checkpoint(held, checkpoint);
+    }
+
+    @Override
+    public Lease prepareCheckpoint(Lease held, Checkpoint pending) {
+      check();
+      return real.prepareCheckpoint(held, pending);
+    }
+
+    @Override
+    public void recordChildShards(String leaseKey, Set<String> childShardIds) {
+      check();
+      real.recordChildShards(leaseKey, childShardIds);
+    }
+
+    @Override
+    public void delete(String leaseKey) {
+      check();
+      real.delete(leaseKey);
+    }
+
+    @Override
+    public void close() {}
+  }
+}
