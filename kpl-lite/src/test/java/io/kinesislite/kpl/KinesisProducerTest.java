@@ -107,6 +107,31 @@ class KinesisProducerTest {
   }
 
   @Test
+  void recordsAddedBeforeTheShardMapArrivesStayAheadOfLaterOnes() {
+    List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+    try (KinesisProducer producer =
+        KinesisProducer.create(
+            ProducerConfig.builder().recordMaxBufferedTime(Duration.ofMillis(50)).build(),
+            kinesis)) {
+      for (int i = 0; i < 500; i++) {
+        futures.add(producer.add("s", "one-key", bytes("v" + i)));
+      }
+      producer.flushSync();
+    }
+    for (int i = 1; i < futures.size(); i++) {
+      RecordResult a = futures.get(i - 1).join();
+      RecordResult b = futures.get(i).join();
+      int bySequence =
+          new java.math.BigInteger(a.sequenceNumber())
+              .compareTo(new java.math.BigInteger(b.sequenceNumber()));
+      assertThat(
+              bySequence < 0 || (bySequence == 0 && a.subSequenceNumber() < b.subSequenceNumber()))
+          .as("record %d stored before record %d", i - 1, i)
+          .isTrue();
+    }
+  }
+
+  @Test
   void flushSyncFromARecordsCallbackFailsClearlyInsteadOfWaitingForItself() throws Exception {
     try (KinesisProducer producer = KinesisProducer.create(ProducerConfig.defaults(), kinesis)) {
       CompletableFuture<Throwable> seen = new CompletableFuture<>();

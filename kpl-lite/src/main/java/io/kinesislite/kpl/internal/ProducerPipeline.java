@@ -125,7 +125,7 @@ public final class ProducerPipeline {
     long expiry = Millis.plus(now, config.recordTtl().toMillis());
     long deadline = Math.min(Millis.plus(now, config.recordMaxBufferedTime().toMillis()), expiry);
     UserRecord record =
-        new UserRecord(sequence.incrementAndGet(), stream, entry, hashKey, now, deadline, expiry);
+        new UserRecord(sequence.incrementAndGet(), stream, entry, hashKey, now, expiry);
     completions.started(record);
     metrics.userRecordReceived(stream);
     if (closed.get()) {

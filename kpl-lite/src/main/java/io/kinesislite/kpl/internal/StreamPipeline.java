@@ -236,13 +236,9 @@ final class StreamPipeline {
       }
     }
     again.sort(java.util.Comparator.comparingLong(r -> r.seq));
-    if (config.strictOrdering()) {
-      routeOlder(again, clock.millis());
-    } else {
-      for (UserRecord r : again) {
-        route(r, r.deadlineMillis, false); // waiting for the map did not move its deadline
-      }
-    }
+    // Ahead of what their new queues hold (records added since the map arrived are newer), and at
+    // once: they waited for the map already.
+    routeOlder(again, clock.millis());
     judgeMisrouted(refresh);
   }
 

@@ -23,7 +23,6 @@ public final class UserRecord {
   final PutEntry entry; // checked keys and the data; sent as it is when the record goes alone
   final BigInteger hashKey;
   final long arrivalMillis;
-  final long deadlineMillis; // RecordMaxBufferedTime after arrival: sent by then
   final long expiryMillis;
   final CompletableFuture<RecordResult> future = new CompletableFuture<>();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -36,14 +35,12 @@ public final class UserRecord {
       PutEntry entry,
       BigInteger hashKey,
       long arrivalMillis,
-      long deadlineMillis,
       long expiryMillis) {
     this.seq = seq;
     this.stream = stream;
     this.entry = entry;
     this.hashKey = hashKey;
     this.arrivalMillis = arrivalMillis;
-    this.deadlineMillis = deadlineMillis;
     this.expiryMillis = expiryMillis;
   }
 

@@ -59,7 +59,6 @@ class ShardQueueTest {
 
   private UserRecord record(int i) {
     PutEntry entry = PutEntry.of("k" + i, new byte[1]);
-    return new UserRecord(
-        i, "s", entry, HashKeys.of("k" + i), clock.millis(), clock.millis(), Long.MAX_VALUE);
+    return new UserRecord(i, "s", entry, HashKeys.of("k" + i), clock.millis(), Long.MAX_VALUE);
   }
 }
