@@ -1,0 +1,230 @@
+package io.kinesislite.kcl.internal;
+
+import io.kinesislite.kcl.ConsumerConfig;
+import io.kinesislite.kcl.Lease;
+import io.kinesislite.kcl.LeaseStore;
+import io.kinesislite.kcl.RecordProcessor;
+import io.kinesislite.kcl.RecordProcessorFactory;
+import io.kinesislite.transport.KinesisLiteException;
+import io.kinesislite.transport.KinesisTransport;
+import io.kinesislite.transport.internal.NamedThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@code Worker} runs: the lease thread (renewals, taking rounds, shard sync) and one {@link
+ * ShardConsumer} thread per held shard, started when a lease is gained and stopped when it is lost
+ * or the worker shuts down.
+ *
+ * <p>Thread-safe.
+ */
+public final class ShardWorkers {
+  private static final Logger log = LoggerFactory.getLogger(ShardWorkers.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private final ConsumerConfig config;
+  private final KinesisTransport transport;
+  private final LeaseStore store;
+  private final RecordProcessorFactory processors;
+  private final LeaseCoordinator coordinator;
+  private final ShardSync sync;
+  private final Map<String, ShardConsumer> consumers = new ConcurrentHashMap<>();
+  private final String threadPrefix;
+  private final ScheduledExecutorService leaseThread;
+  private final Object lifecycle = new Object();
+  private boolean started; // guarded by lifecycle
+  private volatile boolean stopping;
+  private CompletableFuture<Void> shutdown; // guarded by lifecycle
+
+  public ShardWorkers(
+      ConsumerConfig config,
+      KinesisTransport transport,
+      LeaseStore store,
+      RecordProcessorFactory processors) {
+    this.config = config;
+    this.transport = transport;
+    this.store = store;
+    this.processors = processors;
+    this.threadPrefix = "kinesis-lite-worker-" + IDS.incrementAndGet();
+    this.coordinator =
+        new LeaseCoordinator(
+            store,
+            config.workerId(),
+            config.failoverTime(),
+            config.maxLeasesPerWorker(),
+            config.maxStealsAtOnce(),
+            System::nanoTime,
+            new Random(),
+            new LeaseCoordinator.Listener() {
+              @Override
+              public void leaseGained(Lease lease) {
+                startConsumer(lease.leaseKey());
+              }
+
+              @Override
+              public void leaseLost(String leaseKey) {
+                ShardConsumer c = consumers.get(leaseKey);
+                if (c != null) {
+                  c.leaseLost();
+                }
+              }
+            });
+    this.sync = new ShardSync(transport, store, config.streamName(), config.initialPosition());
+    this.leaseThread =
+        Executors.newSingleThreadScheduledExecutor(
+            new NamedThreadFactory(threadPrefix + "-leases"));
+  }
+
+  public LeaseCoordinator coordinator() {
+    return coordinator;
+  }
+
+  public String workerId() {
+    return config.workerId();
+  }
+
+  public void start() {
+    synchronized (lifecycle) {
+      if (started || stopping) {
+        throw new IllegalStateException("a worker starts once, and not after shutdown");
+      }
+      started = true;
+    }
+    store.ensureTable();
+    try {
+      transport.describeStream(config.streamName()).join(); // fails early if the stream is missing
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    runSafely("shard sync", sync::sync);
+    leaseThread.execute(() -> runSafely("taking leases", coordinator::takeRound));
+    long renew = config.renewInterval().toMillis();
+    long take = config.takeInterval().toMillis();
+    long syncEvery = config.shardSyncInterval().toMillis();
+    leaseThread.scheduleAtFixedRate(
+        () -> runSafely("renewing leases", coordinator::renew),
+        renew,
+        renew,
+        TimeUnit.MILLISECONDS);
+    leaseThread.scheduleWithFixedDelay(
+        () -> {
+          if (!stopping) {
+            runSafely("taking leases", coordinator::takeRound);
+          }
+        },
+        take,
+        take,
+        TimeUnit.MILLISECONDS);
+    leaseThread.scheduleWithFixedDelay(
+        () -> {
+          if (!stopping) {
+            runSafely("shard sync", sync::sync);
+          }
+        },
+        syncEvery,
+        syncEvery,
+        TimeUnit.MILLISECONDS);
+    log.info("Worker {} started: {}", config.workerId(), config);
+  }
+
+  // Background loops log and continue.
+  private void runSafely(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (KinesisLiteException | java.util.concurrent.CompletionException e) {
+      log.warn(
+          "Worker {}: {} failed; trying again later: {}", config.workerId(), what, e.toString());
+    } catch (RuntimeException e) {
+      log.error("Worker {}: {} failed; trying again later", config.workerId(), what, e);
+    }
+  }
+
+  private void startConsumer(String shardId) {
+    if (stopping) {
+      coordinator.release(shardId);
+      return;
+    }
+    RecordProcessor processor;
+    try {
+      processor = processors.create(shardId);
+    } catch (RuntimeException e) {
+      log.error("Worker {}: the processor factory failed for {}", config.workerId(), shardId, e);
+      coordinator.release(shardId);
+      return;
+    }
+    ShardConsumer consumer =
+        new ShardConsumer(shardId, config, transport, store, coordinator, processor);
+    consumers.put(shardId, consumer);
+    consumer.done().whenComplete((v, e) -> consumers.remove(shardId, consumer));
+    ThreadFactory threads = new NamedThreadFactory(threadPrefix + "-" + shardId);
+    threads.newThread(consumer).start();
+  }
+
+  public Set<String> heldShards() {
+    Set<String> shards = new TreeSet<>();
+    for (LeaseCoordinator.Held h : coordinator.held()) {
+      shards.add(h.leaseKey);
+    }
+    return shards;
+  }
+
+  public CompletableFuture<Void> shutdown() {
+    synchronized (lifecycle) {
+      if (shutdown != null) {
+        return shutdown;
+      }
+      stopping = true;
+      List<CompletableFuture<Void>> done = new ArrayList<>();
+      for (ShardConsumer c : consumers.values()) {
+        c.stop();
+        done.add(c.done());
+      }
+      shutdown =
+          CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]))
+              .orTimeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .handle(
+                  (v, e) -> {
+                    if (e instanceof TimeoutException) {
+                      log.warn(
+                          "Worker {}: processors did not finish within the shutdown timeout",
+                          config.workerId());
+                    }
+                    return null;
+                  });
+      return shutdown;
+    }
+  }
+
+  public void close() {
+    try {
+      shutdown().get(config.shutdownTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      log.warn("Worker {}: shutdown did not complete: {}", config.workerId(), e.toString());
+    }
+    for (ShardConsumer c : consumers.values()) {
+      c.leaseLost();
+    }
+    leaseThread.shutdownNow();
+    try {
+      leaseThread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package io.kinesislite.kcl;
+
+import static io.kinesislite.testkit.TransportAssertions.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kinesislite.engine.EmbeddedTransport;
+import io.kinesislite.engine.EngineConfig;
+import io.kinesislite.engine.ShardEngine;
+import io.kinesislite.kpl.KinesisProducer;
+import io.kinesislite.kpl.ProducerConfig;
+import io.kinesislite.transport.KinesisTransport;
+import io.kinesislite.transport.ResourceNotFoundException;
+import io.kinesislite.transport.Shard;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Workers against the in-memory engine and lease store: what the processors see. */
+class WorkerTest {
+  private ShardEngine engine;
+  private KinesisTransport kinesis;
+  private EmbeddedLeaseStore leases;
+  private final List<Worker> workers = new ArrayList<>();
+  private final Journal journal = new Journal();
+
+  @BeforeEach
+  void open() {
+    engine = ShardEngine.open(EngineConfig.builder().limitsEnabled(false).build());
+    kinesis = EmbeddedTransport.over(engine);
+    leases = EmbeddedLeaseStore.inMemory();
+  }
+
+  @AfterEach
+  void close() {
+    workers.forEach(Worker::close);
+    leases.close();
+    kinesis.close();
+    engine.close();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .noneMatch(n -> n.startsWith("kinesis-lite-worker"));
+  }
+
+  /** Everything every processor saw, in one order. */
+  static final class Journal {
+    final AtomicLong clock = new AtomicLong();
+    final Map<String, List<String>> valuesByKey = new ConcurrentHashMap<>();
+    final Map<String, Long> firstRecordAt = new ConcurrentHashMap<>(); // by shard
+    final Map<String, Long> endedAt = new ConcurrentHashMap<>(); // by shard
+    final AtomicInteger records = new AtomicInteger();
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    void record(String shard, ConsumerRecord r) {
+      long at = clock.incrementAndGet();
+      firstRecordAt.putIfAbsent(shard, at);
+      valuesByKey
+          .computeIfAbsent(r.partitionKey(), k -> new CopyOnWriteArrayList<>())
+          .add(StandardCharsets.UTF_8.decode(r.data()).toString());
+      records.incrementAndGet();
+    }
+  }
+
+  /** Records everything, checkpoints after each batch, checkpoints at shard end and shutdown. */
+  class Recorder implements RecordProcessor {
+    private String shard;
+
+    @Override
+    public void initialize(String shardId, Checkpoint startingPosition) {
+      shard = shardId;
+      journal.events.add("initialize " + shardId + " at " + startingPosition);
+    }
+
+    @Override
+    public void processRecords(
+        List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+      records.forEach(r -> journal.record(shard, r));
+      checkpointer.checkpoint();
+    }
+
+    @Override
+    public void leaseLost() {
+      journal.events.add("leaseLost " + shard);
+    }
+
+    @Override
+    public void shardEnded(Checkpointer checkpointer) {
+      journal.endedAt.put(shard, journal.clock.incrementAndGet());
+      checkpointer.checkpoint();
+    }
+
+    @Override
+    public void shutdownRequested(Checkpointer checkpointer) {
+      journal.events.add("shutdownRequested " + shard);
+      checkpointer.checkpoint();
+    }
+  }
+
+  private ConsumerConfig.Builder config(String workerId) {
+    return ConsumerConfig.builder()
+        .applicationName("app")
+        .streamName("s")
+        .workerId(workerId)
+        .initialPosition(InitialPosition.trimHorizon())
+        .failoverTime(Duration.ofSeconds(2))
+        .takeInterval(Duration.ofMillis(100))
+        .shardSyncInterval(Duration.ofSeconds(1))
+        .idleWait(Duration.ofMillis(50))
+        .processorRetryBackoff(Duration.ofMillis(20))
+        .shutdownTimeout(Duration.ofSeconds(10));
+  }
+
+  private Worker start(ConsumerConfig.Builder config, RecordProcessorFactory factory) {
+    Worker w = Worker.create(config.build(), kinesis, leases, factory);
+    workers.add(w);
+    w.start();
+    return w;
+  }
+
+  private Worker start(String workerId) {
+    return start(config(workerId), shard -> new Recorder());
+  }
+
+  /** Writes {@code count} records over 20 keys through kpl-lite, aggregated; value "key:i". */
+  private void produce(int from, int count) {
+    try (KinesisProducer producer =
+        KinesisProducer.create(
+            // Strict: the producer itself keeps each key's order, so any disorder is ours.
+            ProducerConfig.builder()
+                .strictOrdering(true)
+                .recordMaxBufferedTime(Duration.ofMillis(10))
+                .build(),
+            kinesis)) {
+      for (int i = from; i < from + count; i++) {
+        String key = "key-" + (i % 20);
+        producer.add("s", key, ByteBuffer.wrap((key + ":" + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flushSync();
+    }
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  private void assertEveryRecordSeenInKeyOrder(int total) {
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    journal.valuesByKey.forEach(
+        (key, values) -> {
+          List<Integer> order = new ArrayList<>();
+          for (String v : values) {
+            order.add(Integer.parseInt(v.substring(v.indexOf(':') + 1)));
+          }
+          byKey.put(key, order);
+        });
+    Set<Integer> seen = new java.util.HashSet<>();
+    byKey.values().forEach(seen::addAll);
+    assertThat(seen).as("every record processed at least once").hasSize(total);
+    byKey.forEach(
+        (key, order) -> {
+          List<Integer> distinctInOrder = order.stream().distinct().toList();
+          assertThat(distinctInOrder).as("order of %s", key).isSorted();
+        });
+  }
+
+  @Test
+  void aLoneWorkerProcessesEveryRecordOfEveryShardInKeyOrder() {
+    await(kinesis.createStream("s", 4));
+    produce(0, 2_000);
+    Worker w = start("w1");
+    eventually("2,000 records processed", () -> journal.records.get() >= 2_000);
+    assertThat(w.heldShards()).hasSize(4);
+    assertEveryRecordSeenInKeyOrder(2_000);
+    assertThat(journal.records.get()).as("no duplicates without failures").isEqualTo(2_000);
+  }
+
+  @Test
+  void threeWorkersShareFourShardsAtFloorOrCeiling() {
+    await(kinesis.createStream("s", 4));
+    Worker w1 = start("w1");
+    Worker w2 = start("w2");
+    Worker w3 = start("w3");
+    eventually(
+        "balanced",
+        () ->
+            w1.heldShards().size() + w2.heldShards().size() + w3.heldShards().size() == 4
+                && List.of(w1, w2, w3).stream().allMatch(w -> w.heldShards().size() >= 1));
+    produce(0, 1_000);
+    eventually("1,000 records processed", () -> journal.records.get() >= 1_000);
+    assertEveryRecordSeenInKeyOrder(1_000);
+  }
+
+  @Test
+  void aGracefulShutdownCheckpointsAndHandsTheShardsOverAtOnce() throws Exception {
+    await(kinesis.createStream("s", 2));
+    Worker w1 = start("w1");
+    eventually("w1 holds both shards", () -> w1.heldShards().size() == 2);
+    produce(0, 500);
+    eventually("500 processed", () -> journal.records.get() >= 500);
+    Worker w2 = start(config("w2").failoverTime(Duration.ofSeconds(30)), s -> new Recorder());
+
+    w1.shutdown().get(10, TimeUnit.SECONDS);
+
+    assertThat(journal.events).filteredOn(e -> e.startsWith("shutdownRequested")).isNotEmpty();
+    // w2 cannot have waited for expiry: its failover time is 30 s.
+    eventually("w2 holds both shards", () -> w2.heldShards().size() == 2);
+    int before = journal.records.get();
+    produce(500, 500);
+    eventually("all 1,000 processed", () -> journal.records.get() >= before + 500);
+    assertThat(journal.records.get())
+        .as("resumed after the checkpoints: no repeats")
+        .isEqualTo(1_000);
+    assertEveryRecordSeenInKeyOrder(1_000);
+  }
+
+  @Test
+  void afterASplitAndAMergeParentsFinishBeforeTheirChildrenAndKeyOrderHolds() {
+    await(kinesis.createStream("s", 2));
+    start("w1");
+    start("w2");
+    produce(0, 500);
+    eventually("500 processed", () -> journal.records.get() >= 500);
+    List<Shard> shards = await(kinesis.listShards("s"));
+    Shard first = shards.get(0);
+    await(
+        kinesis.splitShard(
+            "s",
+            first.shardId(),
+            first.hashKeyRange().start().add(first.hashKeyRange().end()).shiftRight(1)));
+    produce(500, 500);
+    eventually("1,000 processed", () -> journal.records.get() >= 1_000);
+    List<Shard> open = await(kinesis.listShards("s")).stream().filter(Shard::isOpen).toList();
+    Shard a = open.stream().filter(s -> s.parentShardId().isPresent()).findFirst().orElseThrow();
+    Shard b = open.get(open.size() - 1);
+    // Merge two adjacent open shards (a split child and its neighbour).
+    List<Shard> sorted =
+        open.stream()
+            .sorted(java.util.Comparator.comparing(s -> s.hashKeyRange().start()))
+            .toList();
+    await(kinesis.mergeShards("s", sorted.get(1).shardId(), sorted.get(2).shardId()));
+    produce(1_000, 500);
+    eventually("1,500 processed", () -> journal.records.get() >= 1_500);
+    eventually(
+        "every closed shard ended",
+        () ->
+            await(kinesis.listShards("s")).stream()
+                .filter(s -> !s.isOpen())
+                .allMatch(s -> journal.endedAt.containsKey(s.shardId())));
+    for (Shard s : await(kinesis.listShards("s"))) {
+      for (String parent : parentsOf(s)) {
+        Long childFirst = journal.firstRecordAt.get(s.shardId());
+        if (childFirst != null) {
+          assertThat(journal.endedAt.get(parent))
+              .as("%s ended before its child %s began", parent, s.shardId())
+              .isNotNull()
+              .isLessThan(childFirst);
+        }
+      }
+    }
+    assertEveryRecordSeenInKeyOrder(1_500);
+    assertThat(a).isNotNull();
+    assertThat(b).isNotNull();
+  }
+
+  private static List<String> parentsOf(Shard s) {
+    List<String> parents = new ArrayList<>();
+    s.parentShardId().ifPresent(parents::add);
+    s.adjacentParentShardId().ifPresent(parents::add);
+    return parents;
+  }
+
+  @Test
+  void aProcessorThatThrowsGetsTheSameBatchAgainAndNothingIsSkipped() {
+    await(kinesis.createStream("s", 1));
+    produce(0, 300);
+    AtomicInteger failures = new AtomicInteger();
+    start(
+        config("w1"),
+        shard ->
+            new Recorder() {
+              @Override
+              public void processRecords(
+                  List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+                if (failures.getAndIncrement() < 3) {
+                  throw new IllegalStateException("flaky processor (test)");
+                }
+                super.processRecords(records, checkpointer, millisBehind);
+              }
+            });
+    eventually("300 processed", () -> journal.records.get() >= 300);
+    assertThat(failures.get()).isGreaterThan(3);
+    assertEveryRecordSeenInKeyOrder(300);
+    assertThat(journal.records.get()).isEqualTo(300);
+  }
+
+  @Test
+  void aRestartedWorkerResumesAfterItsCheckpoint() {
+    await(kinesis.createStream("s", 2));
+    produce(0, 400);
+    Worker first = start("w1");
+    eventually("400 processed", () -> journal.records.get() >= 400);
+    first.close();
+    workers.remove(first);
+    produce(400, 200);
+    start("w1");
+    eventually("600 processed", () -> journal.records.get() >= 600);
+    assertThat(journal.records.get()).isEqualTo(600);
+    assertEveryRecordSeenInKeyOrder(600);
+  }
+
+  @Test
+  void aCheckpointPastWhatWasDeliveredIsRefused() {
+    await(kinesis.createStream("s", 1));
+    produce(0, 10);
+    List<Throwable> refused = new CopyOnWriteArrayList<>();
+    start(
+        config("w1"),
+        shard ->
+            new Recorder() {
+              @Override
+              public void processRecords(
+                  List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+                try {
+                  checkpointer.checkpoint(Checkpoint.at("9".repeat(60), 0));
+                } catch (IllegalArgumentException e) {
+                  refused.add(e);
+                }
+                super.processRecords(records, checkpointer, millisBehind);
+              }
+            });
+    eventually("10 processed", () -> journal.records.get() >= 10);
+    assertThat(refused).isNotEmpty().first().asString().contains("past the last record delivered");
+  }
+
+  @Test
+  void startingOnAStreamThatDoesNotExistFailsClearly() {
+    Worker w = Worker.create(config("w1").build(), kinesis, leases, s -> new Recorder());
+    workers.add(w);
+    assertThatThrownBy(w::start).isInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void badConfigIsRefusedWhenBuilt() {
+    assertThatThrownBy(() -> ConsumerConfig.builder().streamName("s").build())
+        .hasMessageContaining("applicationName");
+    assertThatThrownBy(() -> ConsumerConfig.builder().applicationName(""))
+        .hasMessageContaining("applicationName");
+    assertThatThrownBy(
+            () ->
+                ConsumerConfig.builder()
+                    .applicationName("a")
+                    .streamName("s")
+                    .failoverTime(Duration.ofSeconds(2))
+                    .renewInterval(Duration.ofSeconds(3))
+                    .build())
+        .hasMessageContaining("renewInterval")
+        .hasMessageContaining("failoverTime");
+  }
+}
