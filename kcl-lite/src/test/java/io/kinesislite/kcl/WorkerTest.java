@@ -329,6 +329,30 @@ class WorkerTest {
   }
 
   @Test
+  void aLeaseStoreOutageStopsProcessingBeforeTheLeasesCouldExpireAndProcessingResumesAfter() {
+    await(kinesis.createStream("s", 2));
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    Worker w = Worker.create(config("w1").build(), kinesis, flaky, shard -> new Recorder());
+    workers.add(w);
+    w.start();
+    produce(0, 200);
+    eventually("200 processed", () -> journal.records.get() >= 200);
+
+    flaky.down(true);
+    eventually(
+        "both processors told they lost their lease",
+        () -> journal.events.stream().filter(e -> e.startsWith("leaseLost")).count() == 2);
+    assertThat(w.heldShards()).isEmpty();
+    produce(200, 200);
+    int whileDown = journal.records.get();
+
+    flaky.down(false);
+    eventually("all 400 processed", () -> journal.records.get() >= 400);
+    assertThat(whileDown).as("nothing processed without a valid lease").isEqualTo(200);
+    assertEveryRecordSeenInKeyOrder(400);
+  }
+
+  @Test
   void aCheckpointPastWhatWasDeliveredIsRefused() {
     await(kinesis.createStream("s", 1));
     produce(0, 10);

@@ -189,6 +189,10 @@ public final class LeaseCoordinator {
         return true;
       } catch (LeaseLostException e) {
         return false;
+      } catch (KinesisLiteException e) {
+        // Unreachable store: the lease stays ours in the table until it expires for the others.
+        log.warn("Releasing lease {} failed; it will expire instead: {}", leaseKey, e.toString());
+        return false;
       }
     }
   }

@@ -136,7 +136,7 @@ final class ShardConsumer implements Runnable {
           log.error("Shard {}: leaseLost threw", shardId, e);
         }
       }
-      if (!lost) {
+      if (!lost && coordinator.held(shardId).isPresent()) {
         coordinator.release(shardId);
       }
     } finally {

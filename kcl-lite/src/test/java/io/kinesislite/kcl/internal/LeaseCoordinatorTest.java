@@ -195,12 +195,12 @@ class LeaseCoordinatorTest {
   @Test
   void aWorkerCutOffFromTheStoreStopsHoldingItsLeasesBeforeOthersCanTakeThem() {
     shards(2);
-    FlakyLeaseStore flaky = new FlakyLeaseStore(store);
+    io.kinesislite.kcl.FlakyLeaseStore flaky = new io.kinesislite.kcl.FlakyLeaseStore(store);
     LeaseCoordinator w1 = worker("w1", flaky);
     w1.takeRound();
     assertThat(w1.held()).hasSize(2);
 
-    flaky.down = true;
+    flaky.down(true);
     advance(Duration.ofSeconds(3));
     w1.renew();
     assertThat(w1.held()).as("3 s since the last good renewal: still held").hasSize(2);
@@ -209,7 +209,7 @@ class LeaseCoordinatorTest {
     w1.renew();
     assertThat(lost.get("w1")).hasSize(2);
 
-    flaky.down = false;
+    flaky.down(false);
     advance(Duration.ofSeconds(1));
     w1.takeRound(); // the leases are still its own in the store: it adopts them again
     assertThat(w1.held()).hasSize(2);
@@ -244,90 +244,5 @@ class LeaseCoordinatorTest {
     }
     assertThat(counts()).containsExactly(Map.entry("w1", 1), Map.entry("w2", 1));
     assertThat(store.get("shardId-000000000000").orElseThrow().owner()).isEmpty();
-  }
-
-  /** Delegates to a real store, or fails every call as an unreachable store would. */
-  static final class FlakyLeaseStore implements LeaseStore {
-    private final LeaseStore real;
-    volatile boolean down;
-
-    FlakyLeaseStore(LeaseStore real) {
-      this.real = real;
-    }
-
-    private void check() {
-      if (down) {
-        throw new io.kinesislite.kcl.LeaseStoreException("store unreachable (test)", null, null);
-      }
-    }
-
-    @Override
-    public void ensureTable() {
-      check();
-      real.ensureTable();
-    }
-
-    @Override
-    public List<Lease> list() {
-      check();
-      return real.list();
-    }
-
-    @Override
-    public java.util.Optional<Lease> get(String leaseKey) {
-      check();
-      return real.get(leaseKey);
-    }
-
-    @Override
-    public boolean createIfAbsent(Lease lease) {
-      check();
-      return real.createIfAbsent(lease);
-    }
-
-    @Override
-    public Lease renew(Lease held) {
-      check();
-      return real.renew(held);
-    }
-
-    @Override
-    public Lease take(Lease observed, String owner) {
-      check();
-      return real.take(observed, owner);
-    }
-
-    @Override
-    public Lease release(Lease held) {
-      check();
-      return real.release(held);
-    }
-
-    @Override
-    public Lease checkpoint(Lease held, Checkpoint checkpoint) {
-      check();
-      return real.checkpoint(held, checkpoint);
-    }
-
-    @Override
-    public Lease prepareCheckpoint(Lease held, Checkpoint pending) {
-      check();
-      return real.prepareCheckpoint(held, pending);
-    }
-
-    @Override
-    public void recordChildShards(String leaseKey, Set<String> childShardIds) {
-      check();
-      real.recordChildShards(leaseKey, childShardIds);
-    }
-
-    @Override
-    public void delete(String leaseKey) {
-      check();
-      real.delete(leaseKey);
-    }
-
-    @Override
-    public void close() {}
   }
 }
