@@ -50,7 +50,26 @@ public final class Worker implements AutoCloseable {
     Objects.requireNonNull(transport, "transport == null");
     Objects.requireNonNull(leases, "leases == null");
     Objects.requireNonNull(processors, "processors == null");
-    return new Worker(new ShardWorkers(config, transport, leases, processors));
+    return new Worker(new ShardWorkers(config, transport, leases, processors, null));
+  }
+
+  /**
+   * Makes a worker that reports its metrics to {@code registry}: records and bytes processed,
+   * millis behind latest, leases held, takes, steals and losses, checkpoint latency and lease-store
+   * calls, all named {@code kinesislite.consumer.*}.
+   */
+  public static Worker create(
+      ConsumerConfig config,
+      KinesisTransport transport,
+      LeaseStore leases,
+      RecordProcessorFactory processors,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(transport, "transport == null");
+    Objects.requireNonNull(leases, "leases == null");
+    Objects.requireNonNull(processors, "processors == null");
+    Objects.requireNonNull(registry, "registry == null");
+    return new Worker(new ShardWorkers(config, transport, leases, processors, registry));
   }
 
   /**

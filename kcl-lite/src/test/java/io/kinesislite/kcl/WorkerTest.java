@@ -51,9 +51,12 @@ class WorkerTest {
     leases.close();
     kinesis.close();
     engine.close();
-    assertThat(Thread.getAllStackTraces().keySet())
-        .extracting(Thread::getName)
-        .noneMatch(n -> n.startsWith("kinesis-lite-worker"));
+    // An executor reports termination a moment before its thread has fully exited.
+    eventually(
+        "every worker thread stopped",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("kinesis-lite-worker")));
   }
 
   /** Everything every processor saw, in one order. */

@@ -80,6 +80,10 @@ public final class LeaseCoordinator {
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final Map<String, Seen> seen = new HashMap<>(); // only the taking round touches it
   private volatile int lastWorkerCount = 1;
+  private final java.util.concurrent.atomic.LongAdder takes =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder steals =
+      new java.util.concurrent.atomic.LongAdder();
 
   public LeaseCoordinator(
       LeaseStore store,
@@ -119,6 +123,16 @@ public final class LeaseCoordinator {
       return Optional.empty();
     }
     return Optional.of(h);
+  }
+
+  /** Returns how many leases this worker took so far, steals included. */
+  public long takes() {
+    return takes.sum();
+  }
+
+  /** Returns how many leases this worker stole from other workers so far. */
+  public long steals() {
+    return steals.sum();
   }
 
   /** Returns how many workers the last taking round saw, this one included. */
@@ -281,22 +295,27 @@ public final class LeaseCoordinator {
           victim,
           most,
           target);
-      tryTake(lease, now);
+      if (tryTake(lease, now)) {
+        steals.increment();
+      }
     }
   }
 
-  private void tryTake(Lease observed, long now) {
+  private boolean tryTake(Lease observed, long now) {
     try {
       Lease taken = store.take(observed, workerId);
       Held h = new Held(taken, now);
       held.put(taken.leaseKey(), h);
       seen.put(taken.leaseKey(), new Seen(taken.counter(), now));
+      takes.increment();
       listener.leaseGained(taken);
+      return true;
     } catch (LeaseLostException e) {
       log.debug("Lease {} moved before we could take it", observed.leaseKey());
     } catch (KinesisLiteException e) {
       log.warn("Taking lease {} failed: {}", observed.leaseKey(), e.toString());
     }
+    return false;
   }
 
   // The table says it is ours but we do not hold it: a restart with the same worker id. Taking it

@@ -17,13 +17,16 @@ final class ShardCheckpointer implements Checkpointer {
   private final String shardId;
   private final LeaseCoordinator coordinator;
   private final LeaseStore store;
+  private final ConsumerMetrics metrics;
   private volatile Checkpoint lastDelivered; // null until a record is delivered
   private volatile boolean shardEnded;
 
-  ShardCheckpointer(String shardId, LeaseCoordinator coordinator, LeaseStore store) {
+  ShardCheckpointer(
+      String shardId, LeaseCoordinator coordinator, LeaseStore store, ConsumerMetrics metrics) {
     this.shardId = shardId;
     this.coordinator = coordinator;
     this.store = store;
+    this.metrics = metrics;
   }
 
   void delivered(Checkpoint position) {
@@ -103,10 +106,12 @@ final class ShardCheckpointer implements Checkpointer {
 
   private void write(Checkpoint position, boolean prepare) {
     LeaseCoordinator.Held held = coordinator.held(shardId).orElseThrow(() -> lost("checkpoint"));
+    long start = System.nanoTime();
     coordinator.write(
         held,
         lease ->
             prepare ? store.prepareCheckpoint(lease, position) : store.checkpoint(lease, position));
+    metrics.checkpointed(java.time.Duration.ofNanos(System.nanoTime() - start));
   }
 
   private LeaseLostException lost(String what) {

@@ -53,6 +53,7 @@ final class ShardConsumer implements Runnable {
   private final LeaseStore store;
   private final LeaseCoordinator coordinator;
   private final RecordProcessor processor;
+  private final ConsumerMetrics metrics;
   private final ShardCheckpointer checkpointer;
   private final CountDownLatch stopped = new CountDownLatch(1); // counted down to wake waits
   private volatile boolean shutdownRequested;
@@ -65,14 +66,16 @@ final class ShardConsumer implements Runnable {
       KinesisTransport transport,
       LeaseStore store,
       LeaseCoordinator coordinator,
-      RecordProcessor processor) {
+      RecordProcessor processor,
+      ConsumerMetrics metrics) {
     this.shardId = shardId;
     this.config = config;
     this.transport = transport;
     this.store = store;
     this.coordinator = coordinator;
     this.processor = processor;
-    this.checkpointer = new ShardCheckpointer(shardId, coordinator, store);
+    this.metrics = metrics;
+    this.checkpointer = new ShardCheckpointer(shardId, coordinator, store, metrics);
   }
 
   /** Completes when this consumer's thread is done with the shard. */
@@ -130,6 +133,7 @@ final class ShardConsumer implements Runnable {
           log.error("Shard {}: shutdownRequested threw", shardId, e);
         }
       } else if (initialized && (lost || coordinator.held(shardId).isEmpty())) {
+        metrics.leaseLost();
         try {
           processor.leaseLost();
         } catch (RuntimeException e) {
@@ -300,6 +304,11 @@ final class ShardConsumer implements Runnable {
     while (running()) {
       try {
         processor.processRecords(List.copyOf(batch), checkpointer, millisBehind);
+        long bytes = 0;
+        for (ConsumerRecord r : batch) {
+          bytes += r.data().remaining();
+        }
+        metrics.processed(shardId, batch.size(), bytes, millisBehind);
         return;
       } catch (LeaseLostException e) {
         throw e;

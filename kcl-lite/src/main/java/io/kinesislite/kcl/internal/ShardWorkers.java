@@ -45,6 +45,7 @@ public final class ShardWorkers {
   private final Map<String, ShardConsumer> consumers = new ConcurrentHashMap<>();
   private final String threadPrefix;
   private final ScheduledExecutorService leaseThread;
+  private final ConsumerMetrics metrics;
   private final Object lifecycle = new Object();
   private boolean started; // guarded by lifecycle
   private volatile boolean stopping;
@@ -53,11 +54,13 @@ public final class ShardWorkers {
   public ShardWorkers(
       ConsumerConfig config,
       KinesisTransport transport,
-      LeaseStore store,
-      RecordProcessorFactory processors) {
+      LeaseStore leases,
+      RecordProcessorFactory processors,
+      io.micrometer.core.instrument.MeterRegistry registry) {
     this.config = config;
     this.transport = transport;
-    this.store = store;
+    this.metrics = new ConsumerMetrics(registry, config.applicationName(), config.workerId());
+    this.store = new MeteredLeaseStore(leases, metrics);
     this.processors = processors;
     this.threadPrefix = "kinesis-lite-worker-" + IDS.incrementAndGet();
     this.coordinator =
@@ -83,6 +86,7 @@ public final class ShardWorkers {
                 }
               }
             });
+    metrics.coordinator(coordinator);
     this.sync = new ShardSync(transport, store, config.streamName(), config.initialPosition());
     this.leaseThread =
         Executors.newSingleThreadScheduledExecutor(
@@ -167,7 +171,7 @@ public final class ShardWorkers {
       return;
     }
     ShardConsumer consumer =
-        new ShardConsumer(shardId, config, transport, store, coordinator, processor);
+        new ShardConsumer(shardId, config, transport, store, coordinator, processor, metrics);
     consumers.put(shardId, consumer);
     consumer.done().whenComplete((v, e) -> consumers.remove(shardId, consumer));
     ThreadFactory threads = new NamedThreadFactory(threadPrefix + "-" + shardId);
