@@ -37,6 +37,7 @@ public final class ConsumerConfig {
   private final int maxStealsAtOnce;
   private final Duration processorRetryBackoff;
   private final Duration shutdownTimeout;
+  private final boolean enhancedFanOut;
   private final Clock clock;
 
   private ConsumerConfig(Builder b) {
@@ -54,6 +55,7 @@ public final class ConsumerConfig {
     this.maxStealsAtOnce = b.maxStealsAtOnce;
     this.processorRetryBackoff = b.processorRetryBackoff;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.enhancedFanOut = b.enhancedFanOut;
     this.clock = b.clock;
   }
 
@@ -127,6 +129,10 @@ public final class ConsumerConfig {
     return shutdownTimeout;
   }
 
+  public boolean enhancedFanOut() {
+    return enhancedFanOut;
+  }
+
   public Clock clock() {
     return clock;
   }
@@ -166,6 +172,7 @@ public final class ConsumerConfig {
     private int maxStealsAtOnce = 1;
     private Duration processorRetryBackoff = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private boolean enhancedFanOut;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -304,6 +311,16 @@ public final class ConsumerConfig {
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout =
           ConfigChecks.range("shutdownTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Reads through enhanced fan-out (subscribe-to-shard, a dedicated 2 MiB/s per shard pushed as
+     * records arrive) instead of polling get-records. The worker registers a stream consumer named
+     * after the application if there is none. Default: false (polling).
+     */
+    public Builder enhancedFanOut(boolean enabled) {
+      this.enhancedFanOut = enabled;
       return this;
     }
 

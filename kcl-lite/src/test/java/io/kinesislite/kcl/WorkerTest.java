@@ -293,6 +293,26 @@ class WorkerTest {
   }
 
   @Test
+  void withEnhancedFanOutEveryRecordArrivesInKeyOrderAcrossASplit() {
+    await(kinesis.createStream("s", 2));
+    start(config("w1").enhancedFanOut(true), shard -> new Recorder());
+    produce(0, 500);
+    eventually("500 processed", () -> journal.records.get() >= 500);
+    Shard first = await(kinesis.listShards("s")).get(0);
+    await(
+        kinesis.splitShard(
+            "s",
+            first.shardId(),
+            first.hashKeyRange().start().add(first.hashKeyRange().end()).shiftRight(1)));
+    produce(500, 500);
+    eventually("1,000 processed", () -> journal.records.get() >= 1_000);
+    eventually("the split parent ended", () -> journal.endedAt.containsKey(first.shardId()));
+    assertThat(await(kinesis.listConsumers("s"))).extracting(c -> c.name()).contains("app");
+    assertEveryRecordSeenInKeyOrder(1_000);
+    assertThat(journal.records.get()).isEqualTo(1_000);
+  }
+
+  @Test
   void aProcessorThatThrowsGetsTheSameBatchAgainAndNothingIsSkipped() {
     await(kinesis.createStream("s", 1));
     produce(0, 300);

@@ -11,12 +11,10 @@ import io.kinesislite.transport.AggregateDecoder;
 import io.kinesislite.transport.ChildShard;
 import io.kinesislite.transport.CorruptAggregateException;
 import io.kinesislite.transport.ExpiredIteratorException;
-import io.kinesislite.transport.GetRecordsResult;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.KinesisLiteException;
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.ResourceNotFoundException;
-import io.kinesislite.transport.StartingPosition;
 import io.kinesislite.transport.StreamRecord;
 import io.kinesislite.transport.UserRecord;
 import java.util.ArrayList;
@@ -178,66 +176,44 @@ final class ShardConsumer implements Runnable {
   private void consume(Lease lease, Checkpoint start) {
     Optional<HashKeyRange> range = lease.hashKeyRange();
     Checkpoint position = start; // the last position processed, or the starting sentinel
-    String iterator = iteratorAfter(position);
     long readWait = FIRST_READ_WAIT_MILLIS;
-    while (running()) {
-      GetRecordsResult page;
-      try {
-        page = call(transport.getRecords(iterator, config.maxRecordsPerCall()));
-      } catch (ExpiredIteratorException e) {
-        iterator = iteratorAfter(position);
-        continue;
-      } catch (ResourceNotFoundException e) {
-        log.warn("Shard {}: the stream or shard is gone: {}", shardId, e.getMessage());
-        pause(config.idleWait().toMillis());
-        continue;
-      } catch (KinesisLiteException e) {
-        log.debug("Shard {}: read failed, backing off: {}", shardId, e.toString());
-        pause(readWait = Math.min(config.idleWait().toMillis(), readWait * 2));
-        continue;
-      }
-      List<ConsumerRecord> batch = userRecords(page.records(), range, position);
-      if (!batch.isEmpty()) {
-        deliver(batch, page.millisBehindLatest());
-        position = batch.get(batch.size() - 1).checkpoint();
-      }
-      if (page.isShardEnd()) {
-        shardEnd(page.childShards());
-        return;
-      }
-      iterator = page.nextShardIterator().orElseThrow();
-      if (!page.records().isEmpty() && page.millisBehindLatest() > 0) {
-        readWait = FIRST_READ_WAIT_MILLIS; // behind: read again at once
-      } else {
-        pause(readWait); // caught up: wait longer each time, up to idleWait
-        readWait = Math.min(config.idleWait().toMillis(), readWait * 2);
-      }
-    }
-  }
-
-  private String iteratorAfter(Checkpoint position) {
-    StartingPosition from;
-    if (position.equals(Checkpoint.TRIM_HORIZON)) {
-      from = StartingPosition.trimHorizon();
-    } else if (position.equals(Checkpoint.LATEST)) {
-      from = StartingPosition.latest();
-    } else if (position.equals(Checkpoint.AT_TIMESTAMP)) {
-      from =
-          config.initialPosition().timestamp() != null
-              ? StartingPosition.atTimestamp(config.initialPosition().timestamp())
-              : StartingPosition.trimHorizon();
-    } else {
-      // At, not after: the rest of an aggregate checkpointed in its middle is still to come.
-      from = StartingPosition.atSequenceNumber(position.sequenceNumber());
-    }
-    while (true) {
-      try {
-        return call(transport.getShardIterator(config.streamName(), shardId, from));
-      } catch (KinesisLiteException e) {
-        if (!e.isRetriable() || !running()) {
-          throw e;
+    try (ShardReader reader =
+        config.enhancedFanOut()
+            ? new FanOutReader(transport, config, config.applicationName(), shardId)
+            : new PollingReader(transport, config, shardId)) {
+      while (running()) {
+        ShardReader.Page page;
+        try {
+          page = reader.next(position, config.idleWait().toMillis());
+        } catch (ExpiredIteratorException e) {
+          continue; // the reader starts again from the position
+        } catch (ResourceNotFoundException e) {
+          log.warn("Shard {}: the stream, shard or consumer is gone: {}", shardId, e.getMessage());
+          pause(config.idleWait().toMillis());
+          continue;
+        } catch (KinesisLiteException e) {
+          log.debug("Shard {}: read failed, backing off: {}", shardId, e.toString());
+          pause(readWait = Math.min(config.idleWait().toMillis(), readWait * 2));
+          continue;
         }
-        pause(config.idleWait().toMillis());
+        List<ConsumerRecord> batch = userRecords(page.records(), range, position);
+        if (!batch.isEmpty()) {
+          deliver(batch, page.millisBehind());
+          position = batch.get(batch.size() - 1).checkpoint();
+        }
+        if (page.shardEnd()) {
+          shardEnd(page.children());
+          return;
+        }
+        if (config.enhancedFanOut()) {
+          continue; // the service pushes: no waiting between reads
+        }
+        if (!page.records().isEmpty() && page.millisBehind() > 0) {
+          readWait = FIRST_READ_WAIT_MILLIS; // behind: the next page is already on its way
+        } else {
+          pause(readWait); // caught up: wait longer each time, up to idleWait
+          readWait = Math.min(config.idleWait().toMillis(), readWait * 2);
+        }
       }
     }
   }

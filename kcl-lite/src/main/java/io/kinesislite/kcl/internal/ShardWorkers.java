@@ -114,6 +114,9 @@ public final class ShardWorkers {
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+    if (config.enhancedFanOut()) {
+      registerConsumer();
+    }
     runSafely("shard sync", sync::sync);
     leaseThread.execute(() -> runSafely("taking leases", coordinator::takeRound));
     long renew = config.renewInterval().toMillis();
@@ -143,6 +146,21 @@ public final class ShardWorkers {
         syncEvery,
         TimeUnit.MILLISECONDS);
     log.info("Worker {} started: {}", config.workerId(), config);
+  }
+
+  // The stream consumer that fan-out reads through: registered once per application.
+  private void registerConsumer() {
+    String name = config.applicationName();
+    try {
+      transport.registerConsumer(config.streamName(), name).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof io.kinesislite.transport.ResourceInUseException)) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    transport
+        .awaitConsumerActive(config.streamName(), name, java.time.Duration.ofMinutes(2))
+        .join();
   }
 
   // Background loops log and continue.
