@@ -376,6 +376,36 @@ class WorkerTest {
   }
 
   @Test
+  void onTheDurableEmbeddedDefaultCheckpointsSurviveARestartOfEverything(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    // Replace the in-memory setup with a durable engine and a lease table beside its data.
+    kinesis.close();
+    engine.close();
+    leases.close();
+    engine = ShardEngine.open(EngineConfig.builder().directory(dir).limitsEnabled(false).build());
+    kinesis = EmbeddedTransport.over(engine);
+    leases = EmbeddedLeaseStore.inDirectory(dir, "app");
+    await(kinesis.createStream("s", 2));
+    produce(0, 300);
+    Worker first = start("w1");
+    eventually("300 processed", () -> journal.records.get() >= 300);
+    first.close();
+    workers.remove(first);
+    leases.close();
+    kinesis.close();
+    engine.close();
+
+    engine = ShardEngine.open(EngineConfig.builder().directory(dir).limitsEnabled(false).build());
+    kinesis = EmbeddedTransport.over(engine);
+    leases = EmbeddedLeaseStore.inDirectory(dir, "app");
+    produce(300, 100);
+    start("w1");
+    eventually("400 processed", () -> journal.records.get() >= 400);
+    assertThat(journal.records.get()).as("resumed from the checkpoints on disk").isEqualTo(400);
+    assertEveryRecordSeenInKeyOrder(400);
+  }
+
+  @Test
   void aCheckpointPastWhatWasDeliveredIsRefused() {
     await(kinesis.createStream("s", 1));
     produce(0, 10);
