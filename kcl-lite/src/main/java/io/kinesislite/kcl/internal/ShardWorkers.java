@@ -68,6 +68,7 @@ public final class ShardWorkers {
             store,
             config.workerId(),
             config.failoverTime(),
+            config.renewInterval(),
             config.maxLeasesPerWorker(),
             config.maxStealsAtOnce(),
             System::nanoTime,

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Lease coordination driven step by step with a fake monotonic clock and the in-memory store. */
 class LeaseCoordinatorTest {
   private static final Duration FAILOVER = Duration.ofSeconds(10);
+  private static final Duration RENEW = FAILOVER.dividedBy(3);
 
   private final EmbeddedLeaseStore store = EmbeddedLeaseStore.inMemory();
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -55,6 +56,7 @@ class LeaseCoordinatorTest {
             using,
             id,
             FAILOVER,
+            RENEW,
             Integer.MAX_VALUE,
             1,
             nanos::get,
@@ -244,5 +246,58 @@ class LeaseCoordinatorTest {
     }
     assertThat(counts()).containsExactly(Map.entry("w1", 1), Map.entry("w2", 1));
     assertThat(store.get("shardId-000000000000").orElseThrow().owner()).isEmpty();
+  }
+
+  @Test
+  void checkpointsKeepABusyLeaseAliveSoTheRenewerSkipsItButStillRenewsAnIdleOne() {
+    shards(2);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    String busyKey = "shardId-000000000000";
+    String idleKey = "shardId-000000000001";
+    LeaseCoordinator.Held busy = w1.held(busyKey).orElseThrow();
+    long busyAtStart = store.get(busyKey).orElseThrow().counter();
+    long idleAtStart = store.get(idleKey).orElseThrow().counter();
+
+    // 30 s: a checkpoint of the busy shard every second, the renewer every 10/3 s.
+    long nextRenew = RENEW.toMillis();
+    for (int ms = 1_000; ms <= 30_000; ms += 1_000) {
+      advance(Duration.ofSeconds(1));
+      w1.write(busy, l -> store.checkpoint(l, Checkpoint.at("4960", 0)));
+      while (nextRenew <= ms) {
+        w1.renew();
+        nextRenew += RENEW.toMillis();
+      }
+    }
+
+    assertThat(w1.held()).as("both leases still held").hasSize(2);
+    assertThat(lost.get("w1")).isEmpty();
+    assertThat(store.get(busyKey).orElseThrow().counter() - busyAtStart)
+        .as(
+            "the busy lease's counter moved by its 30 checkpoints only (once a second, so watchers"
+                + " never see it stand still); no renewal was written")
+        .isEqualTo(30);
+    assertThat(store.get(idleKey).orElseThrow().counter() - idleAtStart)
+        .as("the idle lease was renewed every round (9 rounds in 30 s)")
+        .isEqualTo(9);
+  }
+
+  @Test
+  void aCheckpointWithinHalfARenewalIntervalSkipsTheNextRenewalOnlyOnce() {
+    shards(1);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    String key = "shardId-000000000000";
+    LeaseCoordinator.Held h = w1.held(key).orElseThrow();
+    advance(Duration.ofSeconds(2));
+    w1.write(h, l -> store.checkpoint(l, Checkpoint.at("4960", 0)));
+    long afterCheckpoint = store.get(key).orElseThrow().counter();
+    advance(Duration.ofSeconds(1));
+    w1.renew(); // 1 s after the checkpoint: skipped
+    assertThat(store.get(key).orElseThrow().counter()).isEqualTo(afterCheckpoint);
+    advance(Duration.ofSeconds(2));
+    w1.renew(); // 3 s after it: renewed
+    assertThat(store.get(key).orElseThrow().counter()).isEqualTo(afterCheckpoint + 1);
+    assertThat(w1.held()).hasSize(1);
   }
 }
