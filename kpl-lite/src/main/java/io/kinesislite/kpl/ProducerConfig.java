@@ -451,8 +451,11 @@ public final class ProducerConfig {
 
     /**
      * Keeps the records of each partition key in the order they were added, retries included: each
-     * shard then has one put in flight at a time. With aggregation on, a shard can still be written
-     * at its full rate; with aggregation off, at one record per round trip. Default: false.
+     * shard then has one put in flight at a time, carrying at most one Kinesis record per partition
+     * key (an aggregate counts every member's key), so an entry that fails never has a later record
+     * of its key stored beside it. With aggregation on, or with many partition keys, a shard can
+     * still be written at its full rate; a single key goes at one Kinesis record per round trip.
+     * Default: false.
      */
     public Builder strictOrdering(boolean strict) {
       this.strictOrdering = strict;

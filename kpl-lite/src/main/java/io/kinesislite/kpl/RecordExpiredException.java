@@ -11,6 +11,11 @@ public class RecordExpiredException extends RecordFailedException {
   private static final long serialVersionUID = 1L;
 
   public RecordExpiredException(String message, List<Attempt> attempts) {
-    super(message, "Expired", attempts);
+    this(message, attempts, null);
+  }
+
+  /** As above, with the exception that ended the last attempt, if a whole call failed. */
+  public RecordExpiredException(String message, List<Attempt> attempts, Throwable cause) {
+    super(message, "Expired", attempts, cause);
   }
 }

@@ -14,7 +14,16 @@ public class RecordFailedException extends FatalException {
   private final transient List<Attempt> attempts;
 
   public RecordFailedException(String message, String errorCode, List<Attempt> attempts) {
-    super(message, errorCode, null);
+    this(message, errorCode, attempts, null);
+  }
+
+  /**
+   * As above, with the exception that ended the last attempt (a whole call that failed: a timeout,
+   * a connection refused) as the cause; null when the service answered with an error code.
+   */
+  public RecordFailedException(
+      String message, String errorCode, List<Attempt> attempts, Throwable cause) {
+    super(message, errorCode, cause);
     this.attempts = List.copyOf(attempts);
   }
 

@@ -313,6 +313,9 @@ class ProducerFaultsTest {
       RecordExpiredException expired = (RecordExpiredException) cause;
       assertThat(expired.attempts()).isNotEmpty();
       assertThat(expired.attempts().get(0).errorCode()).contains("TransportIoException");
+      assertThat(expired.getCause())
+          .as("the failed call is the cause")
+          .isInstanceOf(io.kinesislite.transport.TransportIoException.class);
     }
     flaky.up();
     RecordResult after = await(producer.add("s", "k", bytes("back")));
@@ -326,5 +329,58 @@ class ProducerFaultsTest {
     } catch (ExecutionException e) {
       return e.getCause();
     }
+  }
+
+  @Test
+  void recordsWhoseCallbacksCannotRunYetStillHoldTheirRoomSoCompletionsCannotPileUp()
+      throws Exception {
+    KinesisProducer producer =
+        producer(
+            ProducerConfig.builder()
+                .maxOutstandingRecords(4)
+                .bufferFullWait(Duration.ZERO)
+                .aggregationEnabled(false)
+                .recordMaxBufferedTime(Duration.ZERO),
+            open(false, 1));
+    // Occupy every callback thread with a callback that waits for the test.
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    List<CompletableFuture<RecordResult>> all = new ArrayList<>();
+    for (int t = 0; t < callbackThreads; t++) {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      CompletableFuture<RecordResult> blocker = producer.add("s", "block" + t, bytes("b"));
+      all.add(blocker);
+      blocker.whenComplete(
+          (r, e) -> {
+            started.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      assertThat(started.await(30, TimeUnit.SECONDS)).as("blocking callback %d runs", t).isTrue();
+    }
+
+    // Two records are stored, but their completions cannot run: they keep counting.
+    all.add(producer.add("s", "k1", bytes("1")));
+    all.add(producer.add("s", "k2", bytes("2")));
+    testkitEventually(() -> StreamContents.read(kinesis, "s").size() == callbackThreads + 2);
+    all.add(producer.add("s", "k3", bytes("3")));
+    all.add(producer.add("s", "k4", bytes("4")));
+    assertThatThrownBy(() -> producer.add("s", "k5", bytes("5")))
+        .as("4 records are outstanding: 2 waiting for their callbacks, 2 new")
+        .isInstanceOf(BufferFullException.class)
+        .hasMessageContaining("MaxOutstandingRecords=4");
+
+    release.countDown();
+    producer.flushSync();
+    assertThat(all).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    await(producer.add("s", "k5", bytes("5"))); // room again
+  }
+
+  private static void testkitEventually(java.util.function.BooleanSupplier condition) {
+    io.kinesislite.testkit.Eventually.within(
+        Duration.ofSeconds(30), "the records are in the stream", condition);
   }
 }

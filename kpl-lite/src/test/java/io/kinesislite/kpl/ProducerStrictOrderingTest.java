@@ -10,6 +10,9 @@ import io.kinesislite.engine.ShardEngine;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.PutEntry;
+import io.kinesislite.transport.PutFailure;
+import io.kinesislite.transport.PutRecordsEntryResult;
+import io.kinesislite.transport.PutRecordsResult;
 import io.kinesislite.transport.Shard;
 import io.kinesislite.transport.TransportIoException;
 import java.lang.reflect.InvocationTargetException;
@@ -251,5 +254,91 @@ class ProducerStrictOrderingTest {
             .isTrue();
       }
     }
+  }
+
+  /**
+   * The transport over the real engine, failing (InternalFailure) every third entry it is sent the
+   * first time; the rest of each call is stored for real. Records the partition keys of every call.
+   */
+  @SuppressWarnings("unchecked")
+  private KinesisTransport failingEveryThirdEntry(List<List<String>> keysByCall) {
+    AtomicInteger entries = new AtomicInteger();
+    java.util.Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    return (KinesisTransport)
+        Proxy.newProxyInstance(
+            KinesisTransport.class.getClassLoader(),
+            new Class<?>[] {KinesisTransport.class},
+            (proxy, method, args) -> {
+              if (!method.getName().equals("putRecords")) {
+                return method.invoke(real, args);
+              }
+              List<PutEntry> sent = (List<PutEntry>) args[1];
+              keysByCall.add(sent.stream().map(PutEntry::partitionKey).toList());
+              List<Boolean> fail = new ArrayList<>();
+              List<PutEntry> stored = new ArrayList<>();
+              for (PutEntry e : sent) {
+                // Each record fails at most once, so retries do not back off for long.
+                boolean f =
+                    entries.incrementAndGet() % 3 == 0
+                        && failedOnce.add(new String(e.data(), StandardCharsets.UTF_8));
+                fail.add(f);
+                if (!f) {
+                  stored.add(e);
+                }
+              }
+              CompletableFuture<PutRecordsResult> written =
+                  stored.isEmpty()
+                      ? CompletableFuture.completedFuture(new PutRecordsResult(List.of()))
+                      : real.putRecords((String) args[0], stored);
+              return written.thenApply(
+                  r -> {
+                    List<PutRecordsEntryResult> out = new ArrayList<>();
+                    int next = 0;
+                    for (boolean f : fail) {
+                      out.add(
+                          f ? new PutFailure("InternalFailure", "test") : r.entries().get(next++));
+                    }
+                    return new PutRecordsResult(out);
+                  });
+            });
+  }
+
+  @Test
+  void aStrictPutCarriesManyKeysButNeverTwoRecordsOfOneAndKeepsOrderThroughPartialFailures() {
+    await(real.createStream("s", 1));
+    List<List<String>> keysByCall = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int keys = 50;
+    int perKey = 20;
+    List<List<CompletableFuture<RecordResult>>> byKey = new ArrayList<>();
+    try (KinesisProducer producer =
+        KinesisProducer.create(
+            strict().aggregationEnabled(false).build(), failingEveryThirdEntry(keysByCall))) {
+      for (int k = 0; k < keys; k++) {
+        byKey.add(new ArrayList<>());
+      }
+      for (int i = 0; i < perKey; i++) {
+        for (int k = 0; k < keys; k++) {
+          byKey.get(k).add(producer.add("s", "key-" + k, bytes(k + ":" + i)));
+        }
+      }
+      producer.flushSync();
+    }
+    for (List<CompletableFuture<RecordResult>> futures : byKey) {
+      List<RecordResult> results = futures.stream().map(f -> await(f)).toList();
+      for (int i = 1; i < results.size(); i++) {
+        assertThat(before(results.get(i - 1), results.get(i)))
+            .as("record %d of its key is stored after record %d", i, i - 1)
+            .isTrue();
+      }
+    }
+    assertThat(keysByCall)
+        .as("no put carries two records of one key")
+        .allSatisfy(call -> assertThat(call).doesNotHaveDuplicates());
+    assertThat(keysByCall.stream().mapToInt(List::size).max().orElse(0))
+        .as("puts carry records of many keys at once, not one record per round trip")
+        .isGreaterThan(10);
+    assertThat(keysByCall.size())
+        .as("%d records in far fewer puts than records", keys * perKey)
+        .isLessThan(keys * perKey / 4);
   }
 }

@@ -10,9 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * Ends user records: gives their buffer room back at once and completes their futures on the
- * callback pool, one task per batch, so that application callbacks never run on the sender or on a
- * transport thread. Each record ends once, whoever asks first (a put's answer, expiry, close).
+ * Ends user records: completes their futures on the callback pool, one task per batch, so that
+ * application callbacks never run on the sender or on a transport thread, and gives their buffer
+ * room back when that task starts. Until then the records still count against the buffer limits, so
+ * slow callbacks hold adders back instead of letting completions pile up without bound. Each record
+ * ends once, whoever asks first (a put's answer, expiry, close).
  *
  * <p>Thread-safe.
  */
@@ -62,7 +64,6 @@ final class Completions {
         outcomes.add(results.get(i));
       }
     }
-    release(ended);
     complete(ended, outcomes);
   }
 
@@ -77,7 +78,6 @@ final class Completions {
         outcomes.add(error.apply(r));
       }
     }
-    release(ended);
     complete(ended, outcomes);
   }
 
@@ -89,8 +89,9 @@ final class Completions {
     return true;
   }
 
-  // Buffer room goes back at once, before the futures complete, so that adders waiting for room
-  // do not wait for application callbacks too.
+  // Room goes back as the batch's task starts, before its callbacks run: a callback that adds
+  // finds the room its own records held, and adders never wait for callbacks other than queued
+  // ones.
   private void release(List<UserRecord> ended) {
     long bytes = 0;
     for (UserRecord r : ended) {
@@ -106,6 +107,7 @@ final class Completions {
     }
     Runnable task =
         () -> {
+          release(records);
           boolean nested = COMPLETING.get();
           COMPLETING.set(true);
           try {

@@ -91,7 +91,8 @@ final class Responses implements StreamPipeline.MisroutedJudge {
                 cause.getMessage(),
                 cause.isRetriable(),
                 isThrottle,
-                now);
+                now,
+                cause);
           } else {
             parked[i] = entry(batch, i, entries.get(i), sentAt, took, now, throttled, succeeded);
           }
@@ -163,7 +164,8 @@ final class Responses implements StreamPipeline.MisroutedJudge {
         failure.errorMessage(),
         retriable,
         failure.isThrottled(),
-        now);
+        now,
+        null);
     return false;
   }
 
@@ -195,8 +197,12 @@ final class Responses implements StreamPipeline.MisroutedJudge {
       String message,
       boolean retriable,
       boolean throttled,
-      long now) {
+      long now,
+      Throwable cause) {
     OutgoingRecord record = batch.records.get(i);
+    for (UserRecord member : record.members) {
+      member.lastCause = cause;
+    }
     ShardQueue queue = batch.queues.get(i);
     String shard = record.predictedShardId != null ? record.predictedShardId : "unknown";
     metrics.error(batch.pipeline.name, shard, code);
@@ -208,7 +214,10 @@ final class Responses implements StreamPipeline.MisroutedJudge {
           shard,
           r ->
               new RecordFailedException(
-                  "record could not be put: " + code + ": " + message + why, code, r.attempts()));
+                  "record could not be put: " + code + ": " + message + why,
+                  code,
+                  r.attempts(),
+                  r.lastCause));
       return;
     }
     record.attempts++;
@@ -241,7 +250,8 @@ final class Responses implements StreamPipeline.MisroutedJudge {
                     + r.attempts().size()
                     + " attempts"
                     + lastError(r),
-                r.attempts()));
+                r.attempts(),
+                r.lastCause));
   }
 
   private static String lastError(UserRecord r) {
@@ -295,6 +305,7 @@ final class Responses implements StreamPipeline.MisroutedJudge {
               last.duration(),
               "Wrong Shard",
               "landed on " + m.actual().shardId() + ", which does not own every member"));
+      member.lastCause = null;
     }
     metrics.error(m.pipeline().name, m.actual().shardId(), "Wrong Shard");
     try {

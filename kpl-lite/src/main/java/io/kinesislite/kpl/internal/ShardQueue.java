@@ -8,8 +8,10 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -357,6 +359,9 @@ final class ShardQueue {
         // shard to keep one put to: strict order waits for the map, which routes these records.
         return wake;
       }
+      // Strict order: the partition keys this put carries. A put may hold many records as long as
+      // no key is in two of them, so a failed entry never has a later record of its key beside it.
+      Set<String> keysInPut = config.strictOrdering() ? new HashSet<>() : null;
       while (true) {
         OutgoingRecord next = next(now);
         if (next == null) {
@@ -365,8 +370,12 @@ final class ShardQueue {
           }
           return wake;
         }
+        if (keysInPut != null && !keysInPut.isEmpty() && sharesKey(next, keysInPut)) {
+          return wake; // the rest waits for this put's answer, which wakes the sender
+        }
         if (!batch.hasRoomFor(next)) {
-          return now; // more to send as soon as the batch goes
+          // More to send as soon as the batch goes; under strict order once it is answered.
+          return keysInPut != null && !keysInPut.isEmpty() ? wake : now;
         }
         long tokenWait = tokenWait(next);
         if (tokenWait > 0) {
@@ -374,14 +383,25 @@ final class ShardQueue {
         }
         take(next);
         batch.add(next, this);
-        if (config.strictOrdering()) {
+        if (keysInPut != null) {
           inFlight++;
-          return wake;
+          for (UserRecord member : next.members) {
+            keysInPut.add(member.entry.partitionKey());
+          }
         }
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  private static boolean sharesKey(OutgoingRecord record, Set<String> keys) {
+    for (UserRecord member : record.members) {
+      if (keys.contains(member.entry.partitionKey())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // The next record in line, or null. Under strict order that is the oldest of all, which may

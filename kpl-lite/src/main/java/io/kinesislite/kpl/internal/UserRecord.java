@@ -28,6 +28,8 @@ public final class UserRecord {
   private final AtomicBoolean finished = new AtomicBoolean();
   private List<Attempt> attempts;
   long firstSentMillis = -1;
+  // The exception that ended the newest attempt when the whole call failed; null otherwise.
+  volatile Throwable lastCause;
 
   UserRecord(
       long seq,
