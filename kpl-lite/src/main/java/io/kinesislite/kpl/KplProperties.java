@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
  *       us-east-1}; with only {@code Region} it is {@code aws:Region}; with neither, {@link
  *       #transportConfig()} is empty. VerifyCertificate=false trusts self-signed certificates
  *       (endpoints only), ConnectTimeout sets the connect timeout, RequestTimeout the call timeout
- *       and MaxConnections the most concurrent requests; keys left out keep the {@link
- *       TransportConfig} defaults. The largest record the transport accepts is raised to
- *       MaxUserRecordSize or AggregationMaxSize when either is above 1 MiB.
+ *       and MaxConnections the most concurrent requests, in the KPL's ranges (100 to 300,000 ms,
+ *       100 to 600,000 ms, 1 to 256). As in the KPL, ConnectTimeout may be longer than
+ *       RequestTimeout; the call timeout bounds the whole call, so it then cuts connecting short.
+ *       Keys left out keep the {@link TransportConfig} defaults. The largest record the transport
+ *       accepts is raised to MaxUserRecordSize or AggregationMaxSize when either is above 1 MiB.
  *   <li>Keys for the KPL's native process and the other keys kinesis-lite does not use, and unknown
  *       keys: not applied, each reported by {@link #notes()} with the reason and logged once at
  *       WARN.
@@ -309,23 +311,9 @@ public final class KplProperties {
         });
     v.whole("KinesisPort", 1, 65_535, p -> w.port = p);
     v.bool("VerifyCertificate", c -> w.verify = c);
-    v.millis(
-        "ConnectTimeout",
-        100,
-        60_000,
-        d -> {
-          b.connectTimeout(d);
-          w.connect = d;
-        });
-    v.millis(
-        "RequestTimeout",
-        100,
-        600_000,
-        d -> {
-          b.callTimeout(d);
-          w.call = d;
-        });
-    v.whole("MaxConnections", 1, 10_000, n -> b.maxConcurrency((int) n));
+    v.millis("ConnectTimeout", 100, 300_000, b::connectTimeout);
+    v.millis("RequestTimeout", 100, 600_000, b::callTimeout);
+    v.whole("MaxConnections", 1, 256, n -> b.maxConcurrency((int) n));
     if ((w.region == null && w.endpoint == null)
         || v.errors.containsKey("Region")
         || v.errors.containsKey("KinesisEndpoint")) {
@@ -345,15 +333,6 @@ public final class KplProperties {
                 + w.region
                 + ")");
       }
-    }
-    if (w.connect.compareTo(w.call) > 0) {
-      v.error(
-          "ConnectTimeout",
-          "ConnectTimeout="
-              + w.connect.toMillis()
-              + " must not be longer than RequestTimeout="
-              + w.call.toMillis()
-              + (v.has("RequestTimeout") ? "" : " (its default)"));
     }
     int largest =
         Math.max(
@@ -379,8 +358,6 @@ public final class KplProperties {
     String endpoint;
     long port = 443;
     boolean verify = true;
-    Duration connect = TransportConfig.DEFAULT_CONNECT_TIMEOUT;
-    Duration call = TransportConfig.DEFAULT_CALL_TIMEOUT;
   }
 
   private static String note(String key, Values v, boolean transport) {

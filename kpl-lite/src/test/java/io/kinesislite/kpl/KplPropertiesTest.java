@@ -124,22 +124,99 @@ class KplPropertiesTest {
   }
 
   @Test
-  void theDefaultsFileListsEveryKplKey() throws IOException {
+  void theDefaultsFileListsEveryKplKey() {
+    assertThat(defaultsFile().stringPropertyNames()).containsExactlyInAnyOrderElementsOf(KPL_KEYS);
+  }
+
+  private static Properties defaultsFile() {
     Properties file = new Properties();
     try (InputStream in =
         KplPropertiesTest.class.getResourceAsStream("/kpl-properties/kpl-defaults.properties")) {
       file.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    assertThat(file.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(KPL_KEYS);
+    return file;
   }
 
+  /**
+   * The file leaves Region and KinesisEndpoint empty, as the KPL's defaults do, and then no
+   * transport config comes out; so the transport side is compared with each of them set as well.
+   * The KPL's connect and request timeouts (6 s each) and MaxConnections (24) differ from the
+   * {@link TransportConfig} defaults, so a key that is dropped shows.
+   */
   @Test
   void aFileOfTheKplDefaultsGivesTheSameEffectiveSettings() {
     KplProperties kpl = KplProperties.load(resource("kpl-defaults.properties"));
 
     assertThat(kpl.producerConfig()).isEqualTo(ProducerConfig.defaults());
     assertThat(kpl.transportConfig()).isEmpty();
+
+    Properties withRegion = defaultsFile();
+    withRegion.setProperty("Region", "us-east-1");
+    TransportConfig aws = KplProperties.from(withRegion).transportConfig().orElseThrow();
+    assertThat(aws)
+        .usingRecursiveComparison()
+        .isEqualTo(
+            TransportConfig.builder()
+                .selection("aws:us-east-1")
+                .region("us-east-1")
+                .connectTimeout(Duration.ofMillis(6000))
+                .callTimeout(Duration.ofMillis(6000))
+                .maxConcurrency(24)
+                .build());
+
+    Properties withEndpoint = defaultsFile();
+    withEndpoint.setProperty("KinesisEndpoint", "127.0.0.1");
+    KplProperties local = KplProperties.from(withEndpoint);
+    assertThat(local.producerConfig()).isEqualTo(ProducerConfig.defaults());
+    assertThat(local.transportConfig().orElseThrow())
+        .usingRecursiveComparison()
+        .isEqualTo(
+            TransportConfig.builder()
+                .selection("https://127.0.0.1:443") // KinesisPort = 443
+                .region("us-east-1")
+                .trustSelfSignedCertificates(false) // VerifyCertificate = true
+                .connectTimeout(Duration.ofMillis(6000))
+                .callTimeout(Duration.ofMillis(6000))
+                .maxConcurrency(24)
+                .build());
+  }
+
+  @Test
+  void theKplsWidestConnectTimeoutAndMaxConnectionsReachTheTransport() {
+    TransportConfig widest =
+        KplProperties.from(
+                properties(
+                    "Region", "us-east-1", "ConnectTimeout", "300000", "MaxConnections", "256"))
+            .transportConfig()
+            .orElseThrow();
+    assertThat(widest.connectTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(widest.callTimeout()).isEqualTo(TransportConfig.DEFAULT_CALL_TIMEOUT);
+    assertThat(widest.maxConcurrency()).isEqualTo(256);
+
+    TransportConfig narrowest =
+        KplProperties.from(
+                properties("Region", "us-east-1", "ConnectTimeout", "100", "MaxConnections", "1"))
+            .transportConfig()
+            .orElseThrow();
+    assertThat(narrowest.connectTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(narrowest.maxConcurrency()).isEqualTo(1);
+
+    assertThatThrownBy(
+            () ->
+                KplProperties.from(
+                    properties(
+                        "Region",
+                        "us-east-1",
+                        "ConnectTimeout",
+                        "300001",
+                        "MaxConnections",
+                        "257")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "ConnectTimeout=300001 is out of range: must be between 100 and 300000")
+        .hasMessageContaining("MaxConnections=257 is out of range: must be between 1 and 256");
   }
 
   @Test

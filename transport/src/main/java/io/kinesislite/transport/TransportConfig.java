@@ -225,11 +225,15 @@ public final class TransportConfig {
       return this;
     }
 
-    /** Sets how long opening a connection may take. Default: 5 s; range: 100 ms to 60 s. */
+    /**
+     * Sets how long opening a connection (TLS included) may take. The call timeout bounds the whole
+     * call, connecting included, so a longer connect timeout is cut short by it. Default: 5 s;
+     * range: 100 ms to 5 min (the KPL's ConnectTimeout range).
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout =
           ConfigChecks.range(
-              "connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
+              "connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       return this;
     }
 
@@ -267,14 +271,6 @@ public final class TransportConfig {
                 + " certificate checks against real AWS ('"
                 + selection
                 + "')");
-      }
-      if (connectTimeout.compareTo(callTimeout) > 0) {
-        throw new IllegalArgumentException(
-            "connectTimeout ("
-                + connectTimeout
-                + ") must not be longer than callTimeout ("
-                + callTimeout
-                + ")");
       }
       return new TransportConfig(this);
     }
