@@ -33,6 +33,17 @@ final class FlakyTransport implements KinesisTransport {
   /** The number of entries of each put-many call, in the order they were made. */
   final List<Integer> putSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** One put-many call as it was made: its stream and its entries. */
+  record Put(String stream, List<PutEntry> entries) {
+    /** Returns the bytes Kinesis counts against its 5 MiB limit: partition keys plus data. */
+    long countedBytes() {
+      return entries.stream().mapToLong(PutEntry::countedSize).sum();
+    }
+  }
+
+  /** Each put-many call, in the order they were made (before it reaches the real transport). */
+  final List<Put> puts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   FlakyTransport(KinesisTransport real) {
     this.real = real;
   }
@@ -63,6 +74,7 @@ final class FlakyTransport implements KinesisTransport {
   public CompletableFuture<PutRecordsResult> putRecords(String stream, List<PutEntry> entries) {
     putCalls.incrementAndGet();
     putSizes.add(entries.size());
+    puts.add(new Put(stream, List.copyOf(entries)));
     return unlessDown(() -> real.putRecords(stream, entries));
   }
 

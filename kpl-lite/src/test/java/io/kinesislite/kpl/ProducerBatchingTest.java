@@ -168,6 +168,41 @@ class ProducerBatchingTest {
     }
   }
 
+  /**
+   * An hour's buffering time means only a flush sends anything, so the stream left out of the flush
+   * visibly keeps waiting; no timing is involved.
+   */
+  @Test
+  void flushOfOneStreamSendsOnlyThatStream() throws Exception {
+    await(kinesis.createStream("other", 1));
+    ProducerConfig config =
+        ProducerConfig.builder().recordMaxBufferedTime(Duration.ofHours(1)).build();
+    try (KinesisProducer producer = KinesisProducer.create(config, kinesis)) {
+      producer.add("other", "prime", bytes(1));
+      primeShardMap(producer);
+      kinesis.puts.clear();
+      CompletableFuture<RecordResult> flushed = producer.add("s", "k", bytes(10));
+      CompletableFuture<RecordResult> waiting = producer.add("other", "k", bytes(10));
+
+      producer.flush("s");
+      flushed.get(10, TimeUnit.SECONDS);
+      // The sender has one thread: once a later flush of "s" is done, the round of the first flush
+      // is over, and any put it made for "other" would have been recorded.
+      CompletableFuture<RecordResult> later = producer.add("s", "k", bytes(10));
+      producer.flush("s");
+      later.get(10, TimeUnit.SECONDS);
+
+      assertThat(kinesis.puts).extracting(FlakyTransport.Put::stream).containsExactly("s", "s");
+      assertThat(waiting).isNotDone();
+
+      producer.flush("other");
+      waiting.get(10, TimeUnit.SECONDS);
+      assertThat(kinesis.puts)
+          .extracting(FlakyTransport.Put::stream)
+          .containsExactly("s", "s", "other");
+    }
+  }
+
   // A flushed first record makes the producer fetch the stream's shard map, so that later records
   // are predicted for their shard (and aggregated), as with the KPL. It is not counted.
   private void primeShardMap(KinesisProducer producer) {
