@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kinesislite.engine.EmbeddedTransport;
 import io.kinesislite.engine.EngineConfig;
 import io.kinesislite.engine.ShardEngine;
+import io.kinesislite.testkit.StreamContents;
 import io.kinesislite.transport.HashKeyRange;
 import io.kinesislite.transport.InvalidArgumentException;
 import io.kinesislite.transport.KinesisTransport;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kinesislite.engine.EmbeddedTransport;
 import io.kinesislite.engine.EngineConfig;
 import io.kinesislite.engine.ShardEngine;
+import io.kinesislite.testkit.StreamContents;
 import io.kinesislite.transport.KinesisTransport;
 import java.nio.ByteBuffer;
 import java.time.Duration;

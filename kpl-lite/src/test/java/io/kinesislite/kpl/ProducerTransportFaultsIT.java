@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kinesislite.testkit.KinesisMock;
 import io.kinesislite.testkit.KinesisMockExtension;
+import io.kinesislite.testkit.StreamContents;
 import io.kinesislite.testkit.TcpProxy;
 import io.kinesislite.testkit.UniqueNames;
 import io.kinesislite.transport.KinesisTransport;

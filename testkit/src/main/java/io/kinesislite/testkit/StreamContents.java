@@ -1,4 +1,4 @@
-package io.kinesislite.kpl;
+package io.kinesislite.testkit;
 
 import static io.kinesislite.testkit.TransportAssertions.await;
 
@@ -16,16 +16,27 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** Reads a whole stream back and unpacks aggregates, for checking what a producer wrote. */
-final class StreamContents {
-  /** One user record as stored. */
-  record Stored(
+/**
+ * Reads a whole stream back and unpacks KPL aggregates, for checking what a producer or the agent
+ * wrote. Each shard is read from its trim horizon to its current end.
+ *
+ * <pre>{@code
+ * List<StreamContents.Stored> stored = StreamContents.read(kinesis, "orders");
+ * }</pre>
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class StreamContents {
+  /** One user record as stored: its data as UTF-8 text, and as the bytes stored. */
+  public record Stored(
       String shardId,
       String sequenceNumber,
       long subSequenceNumber,
       String partitionKey,
-      String data) {
-    String position() {
+      String data,
+      byte[] bytes) {
+    /** {@code sequence/subSequence}: unique within the stream. */
+    public String position() {
       return sequenceNumber + "/" + subSequenceNumber;
     }
   }
@@ -48,7 +59,7 @@ final class StreamContents {
   }
 
   /** Every user record of every shard, each shard in order. */
-  static List<Stored> read(KinesisTransport kinesis, String stream) {
+  public static List<Stored> read(KinesisTransport kinesis, String stream) {
     List<Stored> all = new ArrayList<>();
     for (Shard shard : await(kinesis.listShards(stream))) {
       String iterator =
@@ -65,7 +76,8 @@ final class StreamContents {
                       r.sequenceNumber(),
                       u.subSequenceNumber(),
                       u.partitionKey(),
-                      new String(u.dataBytes(), StandardCharsets.UTF_8)));
+                      new String(u.dataBytes(), StandardCharsets.UTF_8),
+                      u.dataBytes()));
             }
           } else {
             all.add(
@@ -74,7 +86,8 @@ final class StreamContents {
                     r.sequenceNumber(),
                     0,
                     r.partitionKey(),
-                    new String(data, StandardCharsets.UTF_8)));
+                    new String(data, StandardCharsets.UTF_8),
+                    data));
           }
         }
         iterator =
