@@ -83,7 +83,8 @@ public sealed interface ProcessorSpec {
       Map<String, Object> fields)
       implements ProcessorSpec {
     public AddMetadata {
-      fields = Map.copyOf(fields);
+      // In the order given, nulls allowed: the record's fields come out as the user wrote them.
+      fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
     }
   }
 

@@ -180,14 +180,14 @@ class AgentJsonErrorsTest {
   }
 
   @Test
-  void aConnectTimeoutLongerThanTheCallTimeoutIsRefused() throws IOException {
+  void aConnectTimeoutOutOfTheTransportsRangeIsRefusedNamingTheKey() throws IOException {
     ConfigFileException e =
         failure(
-            "{\"connectionTimeoutMillis\": 40000, \"socketTimeoutMillis\": 20000,"
+            "{\"connectionTimeoutMillis\": 400000,"
                 + " \"flows\": [{\"filePattern\": \"/a.log\", \"kinesisStream\": \"s\"}]}");
 
     assertThat(e.key()).isEqualTo("connectionTimeoutMillis");
-    assertThat(e.getMessage()).contains("must not be longer than callTimeout");
+    assertThat(e.getMessage()).contains("connectTimeout");
   }
 
   @Test

@@ -10,16 +10,15 @@ import io.kinesislite.kcl.Lease;
 import io.kinesislite.kcl.LeaseStoreException;
 import io.kinesislite.transport.FatalException;
 import io.kinesislite.transport.HashKeyRange;
+import io.kinesislite.transport.internal.DurableFiles;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -205,33 +204,10 @@ public final class LeaseTableFile implements AutoCloseable {
     rows.sort(Comparator.comparing(LeaseJson::leaseKey));
     try {
       byte[] bytes = JSON.writeValueAsBytes(new TableJson(FORMAT_VERSION, tableName, rows));
-      try (FileChannel out =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DurableFiles.replace(file, temp, bytes);
     } catch (IOException e) {
       throw new LeaseStoreException(
           "cannot write lease table " + file + ": " + e, "IOException", e);
-    }
-    forceDirectory();
-  }
-
-  private void forceDirectory() {
-    // Makes the rename durable. Some file systems (and Windows) refuse to open a directory; the
-    // rename is then as durable as they make it.
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // best effort, see above
     }
   }
 
