@@ -55,6 +55,11 @@ public final class AgentCommand implements Callable<Integer> {
     return new CommandLine(new AgentCommand()).execute(args);
   }
 
+  /** Runs the command line with its output and errors going to {@code out} and {@code err}. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return new CommandLine(new AgentCommand()).setOut(out).setErr(err).execute(args);
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());

@@ -99,7 +99,10 @@ public final class AgentConfig {
     return shutdownTimeout;
   }
 
-  /** The bytes of records read but not yet acknowledged, over all flows; reading pauses above. */
+  /**
+   * The bytes of records read but not yet acknowledged, over all flows; reading pauses above. The
+   * last read may pass it by up to one read chunk (256 KiB) and a record cut by the chunk's end.
+   */
   public long maxBufferedBytes() {
     return maxBufferedBytes;
   }

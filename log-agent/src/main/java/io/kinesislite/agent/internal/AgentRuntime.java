@@ -9,6 +9,9 @@ import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.ResourceNotFoundException;
 import io.kinesislite.transport.Transports;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +59,10 @@ public final class AgentRuntime {
   private AgentRuntime(AgentConfig config, MeterRegistry extra) {
     this.config = config;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The process as operators watch it: heap, threads, CPU.
+    new JvmMemoryMetrics().bindTo(prometheus);
+    new JvmThreadMetrics().bindTo(prometheus);
+    new ProcessorMetrics().bindTo(prometheus);
     MeterRegistry registry = prometheus;
     if (extra != null) {
       CompositeMeterRegistry composite = new CompositeMeterRegistry();
