@@ -125,6 +125,42 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void theReadmeQuickstartConfigurationShipsLinesIntoTheEmbeddedEngine() throws Exception {
+    String quickstart =
+        Files.readString(DIST.resolve("etc/quickstart.yaml"), StandardCharsets.UTF_8);
+    int port = MetricsScrape.freePort();
+    Path config = root.resolve("quickstart.yaml");
+    Files.writeString(
+        config,
+        quickstart
+            .replace("/tmp/kinesis-lite-agent", root.toString())
+            .replace("127.0.0.1:9514", "127.0.0.1:" + port));
+    Path logs = Files.createDirectories(root.resolve("logs/web"));
+    Path out = root.resolve("launcher.log");
+    Process agent = launch(out, "run", "--config", config.toString());
+    try {
+      Files.writeString(logs.resolve("a.log"), "one\ntwo\nthree\n");
+      MetricsScrape scrape = new MetricsScrape(port);
+      Eventually.within(
+          Duration.ofSeconds(60),
+          "3 records acknowledged",
+          () ->
+              MetricsScrape.sum(scrape.metrics(), "kinesislite_agent_records_sent_total", "") >= 3,
+          () -> tail(out));
+      agent.destroy();
+      assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.exitValue()).as("log:\n%s", tail(out)).isZero();
+    } finally {
+      agent.destroyForcibly();
+    }
+    try (KinesisTransport kinesis = Transports.open("embedded:" + root.resolve("engine"))) {
+      assertThat(StreamContents.read(kinesis, "app-logs"))
+          .extracting(StreamContents.Stored::data)
+          .containsExactly("one\n", "two\n", "three\n");
+    }
+  }
+
   private static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -270,6 +270,7 @@ public final class AgentRuntime {
       }
       if (!trackers.isEmpty()) {
         saveQuietly();
+        log.info("Stopped; state saved in {}", state.path());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
