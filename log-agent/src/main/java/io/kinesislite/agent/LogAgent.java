@@ -51,6 +51,24 @@ public final class LogAgent implements AutoCloseable {
             Objects.requireNonNull(registry, "registry == null")));
   }
 
+  /**
+   * As {@link #start(AgentConfig, MeterRegistry)}, shipping each flow through the transport {@code
+   * transports} returns for it instead of one opened from the flow's selection: for example an
+   * engine opened with settings of your own ({@code EmbeddedTransport.over(engine)}). The agent
+   * does not close those transports; their owner does, after the agent.
+   */
+  public static LogAgent start(
+      AgentConfig config,
+      MeterRegistry registry,
+      java.util.function.Function<FlowConfig, io.kinesislite.transport.KinesisTransport>
+          transports) {
+    return new LogAgent(
+        AgentRuntime.start(
+            Objects.requireNonNull(config, "config == null"),
+            Objects.requireNonNull(registry, "registry == null"),
+            Objects.requireNonNull(transports, "transports == null")));
+  }
+
   /** The address metrics and health are served on, with the port the system chose for 0. */
   public Optional<InetSocketAddress> metricsAddress() {
     return runtime.metricsAddress();

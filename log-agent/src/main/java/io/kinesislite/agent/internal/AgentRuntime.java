@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,12 @@ public final class AgentRuntime {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private AgentRuntime(AgentConfig config, MeterRegistry extra) {
+  private final Function<FlowConfig, KinesisTransport> given; // null: open from the selection
+
+  private AgentRuntime(
+      AgentConfig config, MeterRegistry extra, Function<FlowConfig, KinesisTransport> given) {
     this.config = config;
+    this.given = given;
     this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // The process as operators watch it: heap, threads, CPU.
     new JvmMemoryMetrics().bindTo(prometheus);
@@ -84,7 +89,17 @@ public final class AgentRuntime {
 
   /** Starts everything; on failure stops what was started and rethrows. */
   public static AgentRuntime start(AgentConfig config, MeterRegistry extra) {
-    AgentRuntime runtime = new AgentRuntime(config, extra);
+    return start(config, extra, null);
+  }
+
+  /**
+   * As {@link #start(AgentConfig, MeterRegistry)}, shipping each flow through the transport {@code
+   * transports} gives for it (the caller's to close) instead of one opened from the flow's
+   * selection.
+   */
+  public static AgentRuntime start(
+      AgentConfig config, MeterRegistry extra, Function<FlowConfig, KinesisTransport> transports) {
+    AgentRuntime runtime = new AgentRuntime(config, extra, transports);
     try {
       runtime.open();
       return runtime;
@@ -98,8 +113,14 @@ public final class AgentRuntime {
     List<StateFile.Entry> saved = state.load();
     String host = hostName();
     for (FlowConfig flow : config.flows()) {
-      KinesisTransport transport = Transports.open(flow.transportConfig());
-      transports.add(transport);
+      KinesisTransport transport;
+      if (given == null) {
+        transport = Transports.open(flow.transportConfig());
+        transports.add(transport); // opened here, closed here
+      } else {
+        transport =
+            java.util.Objects.requireNonNull(given.apply(flow), "transport for " + flow.id());
+      }
       ensureStream(flow, transport);
       KinesisProducer producer = KinesisProducer.create(producerConfig(flow), transport);
       FlowShipper shipper =
