@@ -103,7 +103,18 @@ final class FlowShipper {
       metrics.recordsTruncated.increment();
     }
     RecordContext context = new RecordContext(file.pathString(), start, host, clock.instant());
-    byte[] data = processing.apply(raw, context);
+    byte[] data;
+    try {
+      data = processing.apply(raw, context);
+    } catch (RuntimeException e) {
+      // A defect in a step must not lose the line: it goes on as read, counted.
+      metrics.processingError("internal");
+      log.warn(
+          "Flow {}: processing failed on a record; sending it as read: {}",
+          flow.id(),
+          e.toString());
+      data = raw;
+    }
     if (data == null) {
       metrics.recordsDropped.increment();
       file.watermark().skip(end);
@@ -113,9 +124,17 @@ final class FlowShipper {
       data = cut(data); // processing made it longer than a record may be
       metrics.recordsTruncated.increment();
     }
-    String partitionKey = partitionKeys.key(raw, data, context);
-    String explicitHashKey =
-        explicitHashKeys == null ? null : explicitHashKeys.explicitHashKey(raw, data, context);
+    String partitionKey;
+    String explicitHashKey;
+    try {
+      partitionKey = partitionKeys.key(raw, data, context);
+      explicitHashKey =
+          explicitHashKeys == null ? null : explicitHashKeys.explicitHashKey(raw, data, context);
+    } catch (RuntimeException e) {
+      metrics.keyFallback("internal");
+      partitionKey = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      explicitHashKey = null;
+    }
     long ticket = file.watermark().register(end);
     budget.take(data.length);
     send(new Outgoing(file, ticket, partitionKey, explicitHashKey, data), 1);
