@@ -133,7 +133,14 @@ class KinesisProducerTest {
 
   @Test
   void flushSyncFromARecordsCallbackFailsClearlyInsteadOfWaitingForItself() throws Exception {
-    try (KinesisProducer producer = KinesisProducer.create(ProducerConfig.defaults(), kinesis)) {
+    try (KinesisProducer producer =
+        KinesisProducer.create(
+            ProducerConfig.builder().recordMaxBufferedTime(Duration.ofSeconds(30)).build(),
+            kinesis)) {
+      // Once the shard map is known, a record waits for flush(), so the callback below is attached
+      // before the record completes and runs on a callback thread, not on this one.
+      producer.add("s", "k", bytes("warm-up"));
+      producer.flushSync();
       CompletableFuture<Throwable> seen = new CompletableFuture<>();
       producer
           .add("s", "k", bytes("x"))

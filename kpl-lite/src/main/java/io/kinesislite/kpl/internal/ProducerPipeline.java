@@ -48,6 +48,7 @@ public final class ProducerPipeline {
   private final Thread senderThread;
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final NamedThreadFactory callbackThreads;
 
   private ProducerPipeline(
       ProducerConfig config, KinesisTransport transport, ProducerMetrics metrics) {
@@ -57,10 +58,10 @@ public final class ProducerPipeline {
     this.clock = config.clock();
     this.metrics = metrics;
     this.limits = new BufferLimits(config.maxOutstandingRecords(), config.maxOutstandingBytes());
+    this.callbackThreads = new NamedThreadFactory("kinesis-lite-producer-callback-" + id);
     this.callbacks =
         Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()),
-            new NamedThreadFactory("kinesis-lite-producer-callback-" + id));
+            Math.max(2, Runtime.getRuntime().availableProcessors()), callbackThreads);
     this.completions = new Completions(limits, callbacks, metrics);
     // The sender is made below; until then nothing can need waking.
     Runnable wake = () -> sender().wake();
@@ -196,7 +197,9 @@ public final class ProducerPipeline {
     }
     try {
       // Every future completes before close returns: the pool finishes its queued completions.
-      callbacks.awaitTermination(10, TimeUnit.SECONDS);
+      if (callbacks.awaitTermination(10, TimeUnit.SECONDS)) {
+        callbackThreads.awaitThreads(1, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -110,8 +110,9 @@ final class StreamPipeline {
       if (added == ShardQueue.Added.READY) {
         wakeSender.run();
       }
-      if (queue == unpredicted && map == null && shardMap != null && config.strictOrdering()) {
-        // The map arrived while we added: the drain that came with it may have missed this one.
+      if (queue == unpredicted && map == null && shardMap != null) {
+        // The map arrived while we added: the drain that came with it may have missed this one,
+        // which would then travel after records of its key added later.
         routeOlder(unpredicted.drainAll(false), clock.millis());
       }
       return;
