@@ -141,6 +141,25 @@ class ServeWireTest {
   }
 
   @Test
+  void atTrimHorizonListsAYoungStreamsFirstShardsAndNotTheirChildren() throws Exception {
+    // What the KCL asks for on an empty lease table with TRIM_HORIZON as its initial position.
+    call("CreateStream", json().put("StreamName", "th").put("ShardCount", 2), false);
+    call(
+        "SplitShard",
+        json()
+            .put("StreamName", "th")
+            .put("ShardToSplit", "shardId-000000000000")
+            .put("NewStartingHashKey", "1000"),
+        false);
+    ObjectNode request = json().put("StreamName", "th");
+    request.putObject("ShardFilter").put("Type", "AT_TRIM_HORIZON");
+    JsonNode shards = call("ListShards", request, false).path("Shards");
+    assertThat(shards)
+        .extracting(s -> s.path("ShardId").asText())
+        .containsExactly("shardId-000000000000", "shardId-000000000001");
+  }
+
+  @Test
   void errorsCarryTheKinesisTypeMessageAndStatus() throws Exception {
     HttpResponse<byte[]> missing =
         raw(

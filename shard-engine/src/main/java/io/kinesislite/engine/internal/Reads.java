@@ -37,7 +37,14 @@ final class Reads {
     List<Shard> result = new ArrayList<>();
     stream.lock.readLock().lock();
     try {
-      long trimHorizon = now - Duration.ofHours(stream.retentionHours).toMillis();
+      // The trim horizon is the oldest point still readable: never before the stream's first shards
+      // existed, so a stream younger than its retention lists its first shards at it, as Kinesis.
+      long oldestShard = Long.MAX_VALUE;
+      for (EngineShard shard : stream.shards.values()) {
+        oldestShard = Math.min(oldestShard, shard.createdAtMillis);
+      }
+      long trimHorizon =
+          Math.max(now - Duration.ofHours(stream.retentionHours).toMillis(), oldestShard);
       int afterOrdinal =
           filter.type() == ShardFilter.Type.AFTER_SHARD_ID
               ? EngineShard.ordinalOf(filter.shardId().orElseThrow())

@@ -60,15 +60,20 @@ final class ApiException extends RuntimeException {
                           ? "ExpiredIteratorException"
                           : k instanceof ThrottledException
                               ? "LimitExceededException"
-                              : "InternalFailure";
+                              : "InternalFailureException";
       String code = k.errorCode().orElse(fallback);
+      if (code.equals("InternalFailure")) {
+        code = "InternalFailureException"; // the call's error; "InternalFailure" is an entry's
+      }
       int status =
-          code.equals("InternalFailure") ? 500 : code.equals("ServiceUnavailable") ? 503 : 400;
+          code.equals("InternalFailureException")
+              ? 500
+              : code.equals("ServiceUnavailable") ? 503 : 400;
       return new ApiException(status, code, k.getMessage());
     }
     if (e instanceof IllegalArgumentException) {
       return invalidArgument(e.getMessage());
     }
-    return new ApiException(500, "InternalFailure", "internal error: " + e);
+    return new ApiException(500, "InternalFailureException", "internal error: " + e);
   }
 }

@@ -97,7 +97,7 @@ final class SignatureCheck {
           400, "IncompleteSignatureException", "X-Amz-Date is not a date: " + amzDate);
     }
     Instant now = clock.instant();
-    if (signedAt.isBefore(now.minus(maxSkew)) || signedAt.isAfter(now.plus(maxSkew))) {
+    if (signedAt.isBefore(now.minus(maxSkew))) {
       throw new ApiException(
           400,
           "InvalidSignatureException",
@@ -108,6 +108,20 @@ final class SignatureCheck {
               + " ("
               + AMZ_DATE.format(now)
               + " - "
+              + maxSkew.toMinutes()
+              + " min.)");
+    }
+    if (signedAt.isAfter(now.plus(maxSkew))) {
+      throw new ApiException(
+          400,
+          "InvalidSignatureException",
+          "Signature not yet current: "
+              + amzDate
+              + " is still later than "
+              + AMZ_DATE.format(now.plus(maxSkew))
+              + " ("
+              + AMZ_DATE.format(now)
+              + " + "
               + maxSkew.toMinutes()
               + " min.)");
     }
