@@ -7,6 +7,7 @@ import io.kinesislite.transport.StartingPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -84,6 +86,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     String requestId = UUID.randomUUID().toString();
+    if (!request.decoderResult().isSuccess()) {
+      rejectUndecodable(ctx, request, requestId);
+      return;
+    }
     if (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)) {
       probe(ctx, request);
       return;
@@ -161,6 +167,39 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } finally {
       inProgress.decrementAndGet();
     }
+  }
+
+  /**
+   * Answers a request Netty could not decode (a bad request line, header, length or chunk) with 400
+   * and closes the connection: what was read of it must not be served, and the decoder ignores
+   * everything after it, so the connection could never answer again.
+   */
+  private static void rejectUndecodable(
+      ChannelHandlerContext ctx, FullHttpRequest request, String requestId) {
+    Throwable cause = request.decoderResult().cause();
+    log.debug("Rejecting a request that is not valid HTTP: {}", String.valueOf(cause));
+    ByteBuf buffer = ctx.alloc().buffer();
+    try (JsonGenerator g = Wire.JSON.generator(new ByteBufOutputStream(buffer))) {
+      g.writeStartObject();
+      g.writeStringField("__type", "SerializationException");
+      g.writeStringField(
+          "message",
+          "The request is not valid HTTP: "
+              + (cause != null && cause.getMessage() != null ? cause.getMessage() : "malformed"));
+      g.writeEndObject();
+    } catch (IOException io) {
+      throw new IllegalStateException("cannot encode an error answer", io);
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, buffer);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, Wire.JSON.contentType)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, buffer.readableBytes())
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set("x-amzn-RequestId", requestId)
+        .set("x-amzn-ErrorType", "SerializationException");
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void probe(ChannelHandlerContext ctx, FullHttpRequest request) {
