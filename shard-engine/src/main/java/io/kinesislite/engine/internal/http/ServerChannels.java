@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
@@ -24,6 +25,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sets up each accepted connection: TLS with ALPN choosing HTTP/2 or HTTP/1.1 when TLS is on;
@@ -32,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * HTTP/1.1. Connections idle for ten minutes are closed. Thread-safe.
  */
 final class ServerChannels extends ChannelInitializer<SocketChannel> {
+  private static final Logger log = LoggerFactory.getLogger(ServerChannels.class);
   private static final int IDLE_MINUTES = 10;
+  private static final ConnectionErrors CONNECTION_ERRORS = new ConnectionErrors();
 
   private final SslContext tls; // null: plain text
   private final ApiHandler api;
@@ -86,7 +91,7 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel c) {
-                c.pipeline().addLast(frameCodec(), multiplex());
+                c.pipeline().addLast(frameCodec(), multiplex(), CONNECTION_ERRORS);
               }
             }));
     addHttp1(p);
@@ -102,7 +107,7 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel c) {
-        c.pipeline().addLast(frameCodec(), multiplex());
+        c.pipeline().addLast(frameCodec(), multiplex(), CONNECTION_ERRORS);
       }
     };
   }
@@ -126,6 +131,24 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
                     api);
           }
         });
+  }
+
+  /**
+   * Ends an HTTP/2 connection's pipeline. The frame codec passes on each connection error (a bad
+   * preface or frame, from any client) before it sends GOAWAY and closes the connection itself;
+   * other errors (a reset) pass through too. Without this handler each would be logged as a warning
+   * with a stack trace, so that anyone could flood the log.
+   */
+  @io.netty.channel.ChannelHandler.Sharable
+  private static final class ConnectionErrors
+      extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("Closing an HTTP/2 connection after an error: {}", cause.toString());
+      if (!(cause instanceof Http2Exception)) {
+        ctx.close(); // the codec closes after its GOAWAY; closing first would lose the GOAWAY
+      }
+    }
   }
 
   /** Closes a connection that neither read nor wrote for the idle time. */
