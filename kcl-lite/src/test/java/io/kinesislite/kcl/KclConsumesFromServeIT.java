@@ -77,6 +77,7 @@ class KclConsumesFromServeIT {
   record Delivery(String shardId, String data, String key, long subSequence, int order) {}
 
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  private final Map<String, RecordResult> results = new ConcurrentHashMap<>();
   private final Set<String> endedShards = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger counter =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -153,7 +154,25 @@ class KclConsumesFromServeIT {
       times.merge(d.data(), 1, Integer::sum);
     }
     assertThat(times.keySet()).isEqualTo(new HashSet<>(all));
-    assertThat(times.values()).as("each user record delivered once").allMatch(n -> n == 1);
+    // kpl-lite's map is stale right after the split: an aggregate lands on a child that does not
+    // own every member, and kpl-lite sends each member again (as the KPL does), because a KCL that
+    // knows the child's range drops such an aggregate whole. Here the KCL did not know the new
+    // child's range yet and delivered the first copy too. No other record may come twice.
+    Set<String> resent = new HashSet<>();
+    for (Map.Entry<String, RecordResult> e : results.entrySet()) {
+      if (e.getValue().attempts().stream()
+          .anyMatch(a -> a.errorCode().filter("Wrong Shard"::equals).isPresent())) {
+        resent.add(e.getKey());
+      }
+    }
+    List<String> repeated =
+        times.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    assertThat(repeated).as("records delivered twice were sent twice").allMatch(resent::contains);
+    assertThat(times.values()).as("no record more than twice").allMatch(n -> n <= 2);
+    System.out.printf(
+        "KclConsumesFromServeIT: %d user records, %d delivered twice (re-sent after Wrong Shard:"
+            + " %d)%n",
+        all.size(), repeated.size(), resent.size());
     assertThat(deliveries)
         .as("records that travelled in KPL aggregates")
         .anyMatch(d -> d.subSequence() > 0);
@@ -208,8 +227,8 @@ class KclConsumesFromServeIT {
               stream, "key-" + (i % KEYS), ByteBuffer.wrap(data.getBytes(StandardCharsets.UTF_8))));
     }
     producer.flushSync();
-    for (CompletableFuture<RecordResult> f : futures) {
-      f.join();
+    for (int i = 0; i < count; i++) {
+      results.put(payloads.get(i), futures.get(i).join());
     }
     return payloads;
   }
