@@ -71,6 +71,14 @@ public final class StreamsCommand implements Callable<Integer> {
 
     abstract void run(KinesisTransport kinesis, PrintWriter out);
 
+    void checkRange(String option, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            option + " must be between " + min + " and " + max + ", got " + value);
+      }
+    }
+
     void awaitActive(KinesisTransport kinesis, String stream) {
       if (await) {
         kinesis.awaitStreamActive(stream, WAIT).join();
@@ -95,9 +103,8 @@ public final class StreamsCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "give exactly one of --shards N or --on-demand");
       }
-      if (!onDemand && (shards < 1 || shards > 100_000)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--shards must be between 1 and 100000, got " + shards);
+      if (!onDemand) {
+        checkRange("--shards", shards, 1, 100_000);
       }
       (onDemand ? kinesis.createOnDemandStream(stream) : kinesis.createStream(stream, shards))
           .join();
@@ -233,10 +240,7 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Override
     void run(KinesisTransport kinesis, PrintWriter out) {
-      if (shards < 1 || shards > 100_000) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--shards must be between 1 and 100000, got " + shards);
-      }
+      checkRange("--shards", shards, 1, 100_000);
       kinesis.updateShardCount(stream, shards).join();
       awaitActive(kinesis, stream);
       out.println("scaling " + stream + " to " + shards + " shards");
@@ -256,10 +260,7 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Override
     void run(KinesisTransport kinesis, PrintWriter out) {
-      if (hours < 24 || hours > 8_760) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--hours must be between 24 and 8760, got " + hours);
-      }
+      checkRange("--hours", hours, 24, 8_760);
       Duration now = kinesis.describeStream(stream).join().retention();
       Duration wanted = Duration.ofHours(hours);
       if (wanted.compareTo(now) > 0) {

@@ -103,7 +103,7 @@ public final class TailCommand implements Callable<Integer> {
       Deque<String[]> active = new ArrayDeque<>(); // {shardId, iterator}
       Set<String> started = new HashSet<>();
       for (Shard s : shards) {
-        if (shard != null ? s.shardId().equals(shard) : parentsKnownAndEnded(s, byId, ended)) {
+        if (shard != null ? s.shardId().equals(shard) : isRoot(s, byId)) {
           start(kinesis, s.shardId(), position, active, started);
         }
       }
@@ -151,7 +151,7 @@ public final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static boolean parentsKnownAndEnded(Shard s, Map<String, Shard> all, Set<String> ended) {
+  private static boolean isRoot(Shard s, Map<String, Shard> all) {
     // A shard whose parents are still listed is read once they end; others start now.
     return s.parentShardId().map(p -> !all.containsKey(p)).orElse(true)
         && s.adjacentParentShardId().map(p -> !all.containsKey(p)).orElse(true);

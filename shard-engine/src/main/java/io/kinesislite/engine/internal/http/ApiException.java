@@ -38,6 +38,21 @@ final class ApiException extends RuntimeException {
     return new ApiException(400, "SerializationException", message);
   }
 
+  private static String defaultCode(KinesisLiteException k) {
+    if (k instanceof ResourceNotFoundException) {
+      return "ResourceNotFoundException";
+    } else if (k instanceof ResourceInUseException) {
+      return "ResourceInUseException";
+    } else if (k instanceof InvalidArgumentException) {
+      return "InvalidArgumentException";
+    } else if (k instanceof ExpiredIteratorException) {
+      return "ExpiredIteratorException";
+    } else if (k instanceof ThrottledException) {
+      return "LimitExceededException";
+    }
+    return "InternalFailureException";
+  }
+
   /** Maps any failure of a call to the answer Kinesis would give for it. */
   static ApiException from(Throwable error) {
     Throwable e = error;
@@ -49,18 +64,7 @@ final class ApiException extends RuntimeException {
       return api;
     }
     if (e instanceof KinesisLiteException k) {
-      String fallback =
-          k instanceof ResourceNotFoundException
-              ? "ResourceNotFoundException"
-              : k instanceof ResourceInUseException
-                  ? "ResourceInUseException"
-                  : k instanceof InvalidArgumentException
-                      ? "InvalidArgumentException"
-                      : k instanceof ExpiredIteratorException
-                          ? "ExpiredIteratorException"
-                          : k instanceof ThrottledException
-                              ? "LimitExceededException"
-                              : "InternalFailureException";
+      String fallback = defaultCode(k);
       String code = k.errorCode().orElse(fallback);
       if (code.equals("InternalFailure")) {
         code = "InternalFailureException"; // the call's error; "InternalFailure" is an entry's

@@ -178,28 +178,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ChannelHandlerContext ctx, FullHttpRequest request, String requestId) {
     Throwable cause = request.decoderResult().cause();
     log.debug("Rejecting a request that is not valid HTTP: {}", String.valueOf(cause));
-    ByteBuf buffer = ctx.alloc().buffer();
-    try (JsonGenerator g = Wire.JSON.generator(new ByteBufOutputStream(buffer))) {
-      g.writeStartObject();
-      g.writeStringField("__type", "SerializationException");
-      g.writeStringField(
-          "message",
-          "The request is not valid HTTP: "
-              + (cause != null && cause.getMessage() != null ? cause.getMessage() : "malformed"));
-      g.writeEndObject();
-    } catch (IOException io) {
-      throw new IllegalStateException("cannot encode an error answer", io);
-    }
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, buffer);
-    response
-        .headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, Wire.JSON.contentType)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, buffer.readableBytes())
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-        .set("x-amzn-RequestId", requestId)
-        .set("x-amzn-ErrorType", "SerializationException");
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ApiException e =
+        ApiException.serialization(
+            "The request is not valid HTTP: "
+                + (cause != null && cause.getMessage() != null ? cause.getMessage() : "malformed"));
+    sendError(ctx, Wire.JSON, requestId, e, true);
   }
 
   private void probe(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -252,10 +235,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       sendError(ctx, wire, requestId, ApiException.from(e));
       return;
     }
-    write(ctx, HttpResponseStatus.OK, wire, requestId, buffer, null);
+    write(ctx, HttpResponseStatus.OK, wire, requestId, buffer, null, false);
   }
 
   static void sendError(ChannelHandlerContext ctx, Wire wire, String requestId, ApiException e) {
+    sendError(ctx, wire, requestId, e, false);
+  }
+
+  /** Answers {@code e}; with {@code close}, says so and closes the connection once it is sent. */
+  private static void sendError(
+      ChannelHandlerContext ctx, Wire wire, String requestId, ApiException e, boolean close) {
     ByteBuf buffer = ctx.alloc().buffer();
     try (JsonGenerator g = wire.generator(new ByteBufOutputStream(buffer))) {
       g.writeStartObject();
@@ -265,7 +254,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } catch (IOException io) {
       throw new IllegalStateException("cannot encode an error answer", io);
     }
-    write(ctx, HttpResponseStatus.valueOf(e.status), wire, requestId, buffer, e.code);
+    write(ctx, HttpResponseStatus.valueOf(e.status), wire, requestId, buffer, e.code, close);
   }
 
   private static void write(
@@ -274,7 +263,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       Wire wire,
       String requestId,
       ByteBuf body,
-      String errorType) {
+      String errorType,
+      boolean close) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response
         .headers()
@@ -284,7 +274,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (errorType != null) {
       response.headers().set("x-amzn-ErrorType", errorType);
     }
-    ctx.writeAndFlush(response);
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response);
+    }
   }
 
   @Override

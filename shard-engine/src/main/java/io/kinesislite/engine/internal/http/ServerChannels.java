@@ -83,17 +83,7 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
                     ? new Http2ServerUpgradeCodec(frameCodec(), multiplex())
                     : null,
             maxRequestBytes);
-    p.addLast(
-        "h2c",
-        new CleartextHttp2ServerUpgradeHandler(
-            source,
-            upgrade,
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel c) {
-                c.pipeline().addLast(frameCodec(), multiplex(), CONNECTION_ERRORS);
-              }
-            }));
+    p.addLast("h2c", new CleartextHttp2ServerUpgradeHandler(source, upgrade, http2()));
     addHttp1(p);
   }
 
