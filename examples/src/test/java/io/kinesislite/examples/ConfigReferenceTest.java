@@ -164,6 +164,12 @@ class ConfigReferenceTest {
             "| `aggregationEnabled` | `true` | true or false | packs records |",
             "| `fooBar` | `1` | 1 and up | not in the code |",
             "",
+            "#### Notes",
+            "",
+            "| step | options |",
+            "| --- | --- |",
+            "| `inASubSection` | not an option of the surface |",
+            "",
             "## Metrics",
             "",
             "| option | default |",
@@ -258,8 +264,10 @@ class ConfigReferenceTest {
 
   /**
    * Parses the {@code ## Configuration reference} section of one page into heading → table. The
-   * section ends at the next {@code ##} heading; rows are table lines other than the header row
-   * (first cell {@code option}) and the separator row.
+   * section ends at the next {@code ##} heading, a surface's table at the next {@code ###} or
+   * {@code ####} heading (so a {@code ####} sub-section may hold other tables); rows are table
+   * lines other than the header row (first cell {@code option}) and the separator row. Fenced code
+   * blocks are skipped.
    *
    * @throws AssertionError if a heading in the section is not a backticked identifier, or comes
    *     twice, or an option comes twice under one heading
@@ -283,6 +291,10 @@ class ConfigReferenceTest {
         continue;
       }
       if (!inSection) {
+        continue;
+      }
+      if (line.startsWith("####")) {
+        heading = null; // a sub-section of prose or other tables, not part of the surface
         continue;
       }
       if (line.startsWith("### ")) {
