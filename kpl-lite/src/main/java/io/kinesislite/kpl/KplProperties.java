@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
@@ -174,6 +176,18 @@ public final class KplProperties {
         "GlueSchemaRegistryPropertiesFilePath",
         "kinesis-lite has no Glue Schema Registry support; serialize records before adding them");
     return Map.copyOf(m);
+  }
+
+  /**
+   * Returns the keys this class applies: the producer keys (to {@link ProducerConfig}) and the
+   * transport keys (to {@link TransportConfig}, when the file says where Kinesis is), sorted. Any
+   * other key is reported by {@link #notes()} and not applied. For documentation and tooling that
+   * must stay in step with what the reader takes.
+   */
+  public static Set<String> appliedKeys() {
+    Set<String> keys = new TreeSet<>(PRODUCER_KEYS);
+    keys.addAll(TRANSPORT_KEYS);
+    return Collections.unmodifiableSet(keys);
   }
 
   /**

@@ -128,6 +128,23 @@ class KplPropertiesTest {
     assertThat(defaultsFile().stringPropertyNames()).containsExactlyInAnyOrderElementsOf(KPL_KEYS);
   }
 
+  @Test
+  void theAppliedKeysAreTheKplKeysInUseAndKinesisLitesOwn() {
+    Set<String> expected = new java.util.TreeSet<>(KPL_KEYS);
+    NOT_USED_KEYS.forEach(expected::remove);
+    expected.addAll(
+        List.of(
+            "MaxOutstandingRecords",
+            "MaxOutstandingBytes",
+            "BufferFullWait",
+            "StrictOrdering",
+            "CloseTimeout"));
+
+    assertThat(List.copyOf(KplProperties.appliedKeys()))
+        .containsExactlyInAnyOrderElementsOf(expected)
+        .isSorted();
+  }
+
   private static Properties defaultsFile() {
     Properties file = new Properties();
     try (InputStream in =

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Reads the agent's configuration files: its own {@code agent.yaml}, or the Kinesis Agent's {@code
@@ -66,6 +68,35 @@ public final class ConfigFiles {
   public static String effectiveSettings(LoadedConfig loaded) {
     Objects.requireNonNull(loaded, "loaded == null");
     return SettingsReport.of(loaded);
+  }
+
+  /**
+   * Returns the keys agent.yaml takes at its top level; nested keys are dotted ({@code
+   * metrics.address}, {@code transport.callTimeout}). A key not listed is an error in the file. For
+   * documentation and tooling that must stay in step with the reader.
+   */
+  public static List<String> yamlKeys() {
+    return YamlConfigReader.topLevelKeys();
+  }
+
+  /**
+   * Returns the keys one entry of agent.yaml's {@code flows} takes, dotted as {@link #yamlKeys}.
+   */
+  public static List<String> yamlFlowKeys() {
+    return YamlConfigReader.flowKeys();
+  }
+
+  /**
+   * Returns every top-level key of the Kinesis Agent's agent.json the reader knows, sorted: taken,
+   * mapped, or reported as not needed or unsupported. Any other key is reported as unknown.
+   */
+  public static Set<String> agentJsonKeys() {
+    return KinesisAgentJsonReader.topLevelKeys();
+  }
+
+  /** Returns every agent.json flow key the reader knows, sorted, as {@link #agentJsonKeys}. */
+  public static Set<String> agentJsonFlowKeys() {
+    return KinesisAgentJsonReader.flowKeys();
   }
 
   private static boolean isAgentJson(Path file, String text) {

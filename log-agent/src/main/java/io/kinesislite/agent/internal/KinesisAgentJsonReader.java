@@ -27,11 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -151,6 +153,20 @@ public final class KinesisAgentJsonReader {
 
   private KinesisAgentJsonReader(Path file) {
     this.file = file;
+  }
+
+  /**
+   * Returns every top-level key of the Kinesis Agent's agent.json this reader knows, sorted: the
+   * ones it takes or maps, and the ones it reports as not needed or unsupported. Any other key is
+   * reported as unknown.
+   */
+  public static Set<String> topLevelKeys() {
+    return Collections.unmodifiableSet(AgentJsonKeys.allTopKeys());
+  }
+
+  /** Returns every flow key of agent.json this reader knows, sorted, as {@link #topLevelKeys()}. */
+  public static Set<String> flowKeys() {
+    return Collections.unmodifiableSet(AgentJsonKeys.allFlowKeys());
   }
 
   /**

@@ -153,10 +153,51 @@ public final class YamlConfigReader {
           "maxConcurrency",
           "maxRecordSize");
 
+  /** The keys of the top-level {@code metrics} map. */
+  static final List<String> METRICS_KEYS = List.of("address");
+
+  /** The keys of a flow's {@code multiLine} map. */
+  static final List<String> MULTI_LINE_KEYS = List.of("startPattern", "flushTimeout");
+
   private static final List<String> KEY_FORMS =
       List.of("random", "line-hash", "file", "host", "{jsonField: NAME}", "{regex: …, group: …}");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Returns the keys agent.yaml takes at its top level, in the order of the example file; the keys
+   * of a nested map are dotted ({@code metrics.address}, {@code transport.region}). {@code
+   * transport} is listed itself too, since it may also be a selection string. {@code producer}
+   * takes KPL property names (see {@link io.kinesislite.kpl.KplProperties}) and {@code flows} the
+   * keys of {@link #flowKeys()}.
+   */
+  public static List<String> topLevelKeys() {
+    return dotted(TOP_KEYS);
+  }
+
+  /**
+   * Returns the keys one entry of {@code flows} takes, dotted for nested maps ({@code
+   * multiLine.startPattern}, {@code transport.callTimeout}), as {@link #topLevelKeys()} does.
+   */
+  public static List<String> flowKeys() {
+    return dotted(FLOW_KEYS);
+  }
+
+  private static List<String> dotted(List<String> keys) {
+    List<String> out = new ArrayList<>();
+    for (String key : keys) {
+      switch (key) {
+        case "metrics" -> METRICS_KEYS.forEach(k -> out.add(key + "." + k));
+        case "multiLine" -> MULTI_LINE_KEYS.forEach(k -> out.add(key + "." + k));
+        case "transport" -> {
+          out.add(key); // a selection string, or a map of the keys below
+          TRANSPORT_KEYS.forEach(k -> out.add(key + "." + k));
+        }
+        default -> out.add(key);
+      }
+    }
+    return List.copyOf(out);
+  }
 
   private final Path file;
   private final List<ConfigNotice> notices = new ArrayList<>();
@@ -226,7 +267,7 @@ public final class YamlConfigReader {
     set(root.get("retryMaxBackoff"), c -> b.retryMaxBackoff(c.duration()));
     ConfigNode metrics = root.get("metrics");
     if (metrics.isSet()) {
-      metrics.checkKeys(List.of("address"));
+      metrics.checkKeys(METRICS_KEYS);
       ConfigNode address = metrics.get("address");
       if (address.isSet()) {
         b.metricsAddress(metricsAddress(address));
@@ -289,7 +330,7 @@ public final class YamlConfigReader {
     set(n.get("initialPosition"), c -> b.initialPosition(initialPosition(c)));
     ConfigNode multiLine = n.get("multiLine");
     if (multiLine.isSet()) {
-      multiLine.checkKeys(List.of("startPattern", "flushTimeout"));
+      multiLine.checkKeys(MULTI_LINE_KEYS);
       ConfigNode start = multiLine.get("startPattern");
       if (start.isSet()) {
         Regexes.compile(start);
