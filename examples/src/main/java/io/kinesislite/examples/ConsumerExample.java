@@ -88,7 +88,10 @@ public final class ConsumerExample implements Callable<Integer> {
   int shards = 2;
 
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private final Map<String, AtomicLong[]> perShard = new ConcurrentSkipListMap<>(); // records, cps
+  private final Map<String, Counts> perShard = new ConcurrentSkipListMap<>();
+
+  /** What one shard's processors did, for the summary. */
+  private record Counts(AtomicLong records, AtomicLong checkpoints) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ConsumerExample()).execute(args));
@@ -101,7 +104,7 @@ public final class ConsumerExample implements Callable<Integer> {
 
   /** Records processed so far, over every shard. */
   public long recordsProcessed() {
-    return perShard.values().stream().mapToLong(c -> c[0].get()).sum();
+    return perShard.values().stream().mapToLong(c -> c.records().get()).sum();
   }
 
   @Override
@@ -147,7 +150,8 @@ public final class ConsumerExample implements Callable<Integer> {
         perShard.forEach(
             (shard, c) ->
                 out.printf(
-                    "shard %s: %d records, %d checkpoints%n", shard, c[0].get(), c[1].get()));
+                    "shard %s: %d records, %d checkpoints%n",
+                    shard, c.records().get(), c.checkpoints().get()));
         out.printf("processed %d records from %d shards%n", recordsProcessed(), perShard.size());
         out.flush();
         finished.countDown();
@@ -159,7 +163,7 @@ public final class ConsumerExample implements Callable<Integer> {
   /** One per shard lease, called on that shard's thread. */
   private final class Processor implements RecordProcessor {
     private final PrintWriter out;
-    private AtomicLong[] counts; // records processed, checkpoints written: for the summary
+    private Counts counts;
     private long sinceCheckpoint;
     private long lastCheckpointNanos;
 
@@ -170,8 +174,7 @@ public final class ConsumerExample implements Callable<Integer> {
     @Override
     public void initialize(String shardId, Checkpoint start) {
       counts =
-          perShard.computeIfAbsent(
-              shardId, s -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
+          perShard.computeIfAbsent(shardId, s -> new Counts(new AtomicLong(), new AtomicLong()));
       lastCheckpointNanos = System.nanoTime();
       out.printf("shard %s: starting after %s%n", shardId, start);
     }
@@ -180,7 +183,7 @@ public final class ConsumerExample implements Callable<Integer> {
     public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long ms) {
       for (ConsumerRecord record : records) {
         process(record);
-        counts[0].incrementAndGet();
+        counts.records().incrementAndGet();
         if (++sinceCheckpoint >= checkpointEvery) {
           checkpoint(checkpointer, record.checkpoint()); // exactly after this record
         }
@@ -192,7 +195,7 @@ public final class ConsumerExample implements Callable<Integer> {
     }
 
     private void process(ConsumerRecord record) {
-      if (counts[0].get() == 0) { // your code here; this one shows each shard's first record
+      if (counts.records().get() == 0) { // your code here; this one shows each shard's first record
         out.printf("first record: %s%n", new String(record.dataBytes(), StandardCharsets.UTF_8));
       }
     }
@@ -203,7 +206,7 @@ public final class ConsumerExample implements Callable<Integer> {
       } else {
         checkpointer.checkpoint(at);
       }
-      counts[1].incrementAndGet();
+      counts.checkpoints().incrementAndGet();
       sinceCheckpoint = 0;
       lastCheckpointNanos = System.nanoTime();
     }
