@@ -129,6 +129,7 @@ public final class ProducerExample implements Callable<Integer> {
       if (!ExampleStreams.prepare(target, kinesis, stream, shards, spec.commandLine().getErr())) {
         return 2;
       }
+      start = System.nanoTime();
       for (int i = 0; i < records; i++) {
         if (rate > 0) { // pace: record i is due i/rate seconds after the start
           long wait = start + i * 1_000_000_000L / rate - System.nanoTime();
