@@ -289,6 +289,10 @@ public final class AgentRuntime {
       for (FlowShipper s : shippers) {
         s.producer().close();
       }
+      // Let a periodic save in progress finish rather than interrupt it (an interrupted file
+      // channel closes, and the save would log an error on an ordinary stop).
+      scheduler.shutdown();
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
       if (!trackers.isEmpty()) {
         saveQuietly();
         log.info("Stopped; state saved in {}", state.path());
