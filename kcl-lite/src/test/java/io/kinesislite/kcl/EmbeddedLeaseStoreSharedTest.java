@@ -123,6 +123,44 @@ class EmbeddedLeaseStoreSharedTest extends LeaseStoreContract {
   }
 
   /**
+   * An exclusive open refused in this JVM must not drop the OS locks this JVM's shared stores hold
+   * (on POSIX, closing any channel of a file does): another process is still kept out.
+   */
+  @Test
+  @Timeout(60)
+  void aRefusedExclusiveOpenInThisJvmLeavesAnotherProcessLockedOut() throws Exception {
+    try (LeaseStore store = shared()) {
+      assertThatThrownBy(() -> EmbeddedLeaseStore.inDirectory(dir, TABLE))
+          .isInstanceOf(FatalException.class);
+
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx64m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SharedLeaseStoreChild.class.getName(),
+                  "--open-exclusive",
+                  dir.toString(),
+                  TABLE)
+              .redirectErrorStream(true)
+              .start();
+      String said;
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        said = String.join("\n", out.lines().toList());
+      } finally {
+        child.destroyForcibly();
+      }
+      assertThat(said).contains("refused: ").doesNotContain("opened");
+      assertThat(store.list()).isEmpty();
+    }
+  }
+
+  /**
    * The cross-process case: a second JVM takes the lease through its own shared store, racing this
    * one; every take in either process is a conditional write the other sees, so the counter ends at
    * exactly the number of successful takes, and a lease the child took makes this JVM's stale copy

@@ -11,12 +11,23 @@ import java.nio.file.Path;
  * lease {@code leaseKey} for {@code owner} {@code takes} times, each time from a fresh read and
  * again after a {@link LeaseLostException}, and says {@code done <takes> <losses>}.
  *
- * <p>Arguments: directory, table, lease key, owner, number of takes.
+ * <p>Arguments: directory, table, lease key, owner, number of takes. Or {@code --open-exclusive DIR
+ * TABLE}: tries to open the table with {@link EmbeddedLeaseStore#inDirectory} and says {@code
+ * opened} or {@code refused}.
  */
 public final class SharedLeaseStoreChild {
   private SharedLeaseStoreChild() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 3 && args[0].equals("--open-exclusive")) {
+      // Says whether an exclusive store can open the table now: "opened" or "refused".
+      try (LeaseStore leases = EmbeddedLeaseStore.inDirectory(Path.of(args[1]), args[2])) {
+        System.out.println("opened " + leases);
+      } catch (io.kinesislite.transport.FatalException e) {
+        System.out.println("refused: " + e.getMessage());
+      }
+      return;
+    }
     Path dir = Path.of(args[0]);
     String table = args[1];
     String leaseKey = args[2];

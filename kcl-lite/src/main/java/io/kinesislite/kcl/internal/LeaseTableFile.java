@@ -107,6 +107,11 @@ public final class LeaseTableFile implements AutoCloseable {
     FileChannel channel = null;
     try {
       Files.createDirectories(directory);
+      // Refused before a channel is opened: closing a second channel of a file this JVM holds
+      // shared-mode locks on would drop those locks (POSIX locks belong to the process).
+      if (SharedTableLock.isOpen(directory.toRealPath().resolve(tableName + ".lock"))) {
+        throw inUse(lockFile, null);
+      }
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {

@@ -83,6 +83,13 @@ final class SharedTableLock {
     }
   }
 
+  /** Whether a shared store of this JVM has the lock file {@code lockFile} (canonical) open. */
+  static boolean isOpen(Path lockFile) {
+    synchronized (OPEN) {
+      return OPEN.containsKey(lockFile);
+    }
+  }
+
   private static SharedTableLock create(Path lockFile) {
     FileChannel channel = null;
     try {
