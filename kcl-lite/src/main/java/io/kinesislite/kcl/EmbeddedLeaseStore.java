@@ -1,6 +1,7 @@
 package io.kinesislite.kcl;
 
 import io.kinesislite.kcl.internal.LeaseTableFile;
+import io.kinesislite.kcl.internal.LeaseTableFile.CallLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,13 @@ import java.util.regex.Pattern;
  * throws {@link LeaseStoreException} and changes nothing. The table can be open in one store at a
  * time: an OS file lock keeps out a second one, in this process or another, until {@link #close()}.
  * Workers that share a table therefore share one store (it is thread-safe), which suits workers
- * inside one process; workers in several processes share a {@code DynamoDbLeaseStore}.
+ * inside one process.
+ *
+ * <p>{@link #sharedInDirectory(Path, String)} opens the same file for workers in several processes
+ * on one host: every call takes an OS lock on {@code <dir>/leases/<tableName>.lock}, reads the file
+ * again, makes its conditional write as above, saves the file atomically and releases the lock. A
+ * table is opened either exclusively or shared: the two modes keep each other out. Workers on
+ * several hosts share a {@code DynamoDbLeaseStore}.
  *
  * <pre>{@code
  * try (LeaseStore leases = EmbeddedLeaseStore.inDirectory(dataDir, "orders-app")) {
@@ -41,6 +48,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: calls are serialized by one lock (a file-backed store holds it while it writes
  * the file). Calls after {@link #close()} throw {@link IllegalStateException}.
  */
+@SuppressWarnings("try") // a call's lock is held by its try block, unreferenced
 public final class EmbeddedLeaseStore implements LeaseStore {
   /** DynamoDB's rule for table names. */
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,255}");
@@ -93,6 +101,49 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     }
   }
 
+  /**
+   * Opens the table {@code tableName} kept in {@code dir/leases/<tableName>.json} for sharing
+   * between processes on one host (and stores in this process): workers in several JVMs, each with
+   * its own store over the same directory, take, renew and checkpoint leases in one table, with the
+   * same conditional writes as every other store.
+   *
+   * <p>How: every call, reads included, takes an OS file lock on {@code
+   * dir/leases/<tableName>.lock} (waiting while another process's call holds it, polling), reads
+   * the table file again, applies its conditional write to what it read, replaces the file
+   * atomically and durably as {@link #inDirectory} does, and releases the lock. So each call costs
+   * a lock, a read and parse of the whole file and, for writes, an fsync'd replace: a few
+   * milliseconds on a local disk for a table of a few hundred leases, which suits a fleet of
+   * workers renewing every few seconds, not a store called thousands of times a second. Within one
+   * JVM, stores over the same file take turns on a lock of their own (Java's file locks belong to
+   * the whole JVM), so several shared stores in one process work too.
+   *
+   * <p>Only for processes on one host with a local file system: the lock is an advisory {@code
+   * fcntl}/{@code LockFileEx} lock, which network file systems (NFS, SMB) honour unreliably, if at
+   * all. A table open here cannot be opened by {@link #inDirectory} (and the reverse) until every
+   * shared store over it is closed. A call that waits more than 10 s for another process's call
+   * (one stopped in a debugger, say) fails with {@link LeaseStoreException}, as a call to an
+   * unreachable DynamoDB does.
+   *
+   * @param dir a directory on a local file system, the same one in every process; created if
+   *     missing
+   * @param tableName the table's name, by the rule of {@link #inDirectory}
+   * @throws IllegalArgumentException if {@code tableName} breaks that rule
+   * @throws io.kinesislite.transport.FatalException if the file is corrupt, or the table is open in
+   *     an exclusive store ({@link #inDirectory}), in this process or another
+   * @throws LeaseStoreException if the directory or the file cannot be read or created
+   */
+  public static EmbeddedLeaseStore sharedInDirectory(Path dir, String tableName) {
+    Objects.requireNonNull(dir, "dir == null");
+    checkTableName(tableName);
+    LeaseTableFile file = LeaseTableFile.openShared(dir, tableName);
+    try (CallLock held = file.lockForCall()) {
+      return new EmbeddedLeaseStore(tableName, file, file.load());
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
   private static void checkTableName(String tableName) {
     Objects.requireNonNull(tableName, "tableName == null");
     if (!TABLE_NAME.matcher(tableName).matches()) {
@@ -114,8 +165,10 @@ public final class EmbeddedLeaseStore implements LeaseStore {
   public void ensureTable() {
     synchronized (lock) {
       checkOpen();
-      if (file != null && !file.exists()) {
-        file.save(tableName, leases.values());
+      try (CallLock held = refresh()) {
+        if (file != null && !file.exists()) {
+          file.save(tableName, leases.values());
+        }
       }
     }
   }
@@ -124,7 +177,9 @@ public final class EmbeddedLeaseStore implements LeaseStore {
   public List<Lease> list() {
     synchronized (lock) {
       checkOpen();
-      return List.copyOf(leases.values());
+      try (CallLock held = refresh()) {
+        return List.copyOf(leases.values());
+      }
     }
   }
 
@@ -133,7 +188,9 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     Objects.requireNonNull(leaseKey, "leaseKey == null");
     synchronized (lock) {
       checkOpen();
-      return Optional.ofNullable(leases.get(leaseKey));
+      try (CallLock held = refresh()) {
+        return Optional.ofNullable(leases.get(leaseKey));
+      }
     }
   }
 
@@ -142,11 +199,13 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     Objects.requireNonNull(lease, "lease == null");
     synchronized (lock) {
       checkOpen();
-      if (leases.containsKey(lease.leaseKey())) {
-        return false;
+      try (CallLock held = refresh()) {
+        if (leases.containsKey(lease.leaseKey())) {
+          return false;
+        }
+        commit(lease.leaseKey(), lease);
+        return true;
       }
-      commit(lease.leaseKey(), lease);
-      return true;
     }
   }
 
@@ -208,12 +267,14 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     Set<String> children = Set.copyOf(childShardIds);
     synchronized (lock) {
       checkOpen();
-      Lease current = leases.get(leaseKey);
-      if (current == null) {
-        throw new LeaseLostException(
-            "cannot record child shards of lease " + leaseKey + ": there is no such lease");
+      try (CallLock held = refresh()) {
+        Lease current = leases.get(leaseKey);
+        if (current == null) {
+          throw new LeaseLostException(
+              "cannot record child shards of lease " + leaseKey + ": there is no such lease");
+        }
+        commit(leaseKey, current.withChildShardIds(children));
       }
-      commit(leaseKey, current.withChildShardIds(children));
     }
   }
 
@@ -222,8 +283,10 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     Objects.requireNonNull(leaseKey, "leaseKey == null");
     synchronized (lock) {
       checkOpen();
-      if (leases.containsKey(leaseKey)) {
-        commit(leaseKey, null);
+      try (CallLock held = refresh()) {
+        if (leases.containsKey(leaseKey)) {
+          commit(leaseKey, null);
+        }
       }
     }
   }
@@ -257,27 +320,29 @@ public final class EmbeddedLeaseStore implements LeaseStore {
     Objects.requireNonNull(expected, "lease == null");
     synchronized (lock) {
       checkOpen();
-      Lease current = leases.get(expected.leaseKey());
-      if (current == null) {
-        throw new LeaseLostException(
-            operation + " of lease " + expected.leaseKey() + " failed: there is no such lease");
+      try (CallLock held = refresh()) {
+        Lease current = leases.get(expected.leaseKey());
+        if (current == null) {
+          throw new LeaseLostException(
+              operation + " of lease " + expected.leaseKey() + " failed: there is no such lease");
+        }
+        if (current.counter() != expected.counter()) {
+          throw new LeaseLostException(
+              operation
+                  + " of lease "
+                  + expected.leaseKey()
+                  + " failed: its counter is "
+                  + current.counter()
+                  + ", not "
+                  + expected.counter()
+                  + " (owner now "
+                  + current.owner().orElse("none")
+                  + ")");
+        }
+        Lease updated = change.apply(current).withCounter(current.counter() + 1);
+        commit(updated.leaseKey(), updated);
+        return updated;
       }
-      if (current.counter() != expected.counter()) {
-        throw new LeaseLostException(
-            operation
-                + " of lease "
-                + expected.leaseKey()
-                + " failed: its counter is "
-                + current.counter()
-                + ", not "
-                + expected.counter()
-                + " (owner now "
-                + current.owner().orElse("none")
-                + ")");
-      }
-      Lease updated = change.apply(current).withCounter(current.counter() + 1);
-      commit(updated.leaseKey(), updated);
-      return updated;
     }
   }
 
@@ -302,6 +367,27 @@ public final class EmbeddedLeaseStore implements LeaseStore {
       leases.remove(leaseKey);
     } else {
       leases.put(leaseKey, value);
+    }
+  }
+
+  /**
+   * For a shared table: takes the table's lock and reads the file again, for the call to decide on
+   * what is stored now; the caller closes the lock when its write is saved. For an exclusive or
+   * in-memory table: nothing (this store's copy is the table). Called with {@code lock} held.
+   */
+  private CallLock refresh() {
+    if (file == null || !file.isShared()) {
+      return () -> {};
+    }
+    CallLock held = file.lockForCall();
+    try {
+      Map<String, Lease> stored = file.load();
+      leases.clear();
+      leases.putAll(stored);
+      return held;
+    } catch (RuntimeException e) {
+      held.close();
+      throw e;
     }
   }
 

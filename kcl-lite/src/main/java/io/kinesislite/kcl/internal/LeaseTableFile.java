@@ -36,7 +36,9 @@ import java.util.Set;
  * old file, and the directory forced, so a crash leaves the old table or the new one, never a torn
  * file. A leftover temporary file is ignored (and overwritten by the next save). An OS lock on
  * {@code <table>.lock} keeps a second store, in this process or another, from opening the table
- * while it is open: two writers would overwrite each other's conditional writes.
+ * while it is open: two writers would overwrite each other's conditional writes. In shared mode
+ * ({@link #openShared}) the lock is instead taken around each call ({@link #lockForCall()}), and
+ * the store reads the file again under it.
  *
  * <p>Rows use the KCL's attribute names (reference: {@code DynamoDBLeaseSerializer}). Not
  * thread-safe: the embedded store serializes calls.
@@ -53,8 +55,9 @@ public final class LeaseTableFile implements AutoCloseable {
   private final Path file;
   private final Path temp;
   private final Path directory;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final FileChannel lockChannel; // null in shared mode
+  private final FileLock lock; // null in shared mode
+  private final SharedTableLock shared; // null in exclusive mode
 
   /** The file as stored. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,12 +80,18 @@ public final class LeaseTableFile implements AutoCloseable {
       String endingHashKey,
       String checkpointOwner) {}
 
-  private LeaseTableFile(Path directory, String tableName, FileChannel lockChannel, FileLock lock) {
+  private LeaseTableFile(
+      Path directory,
+      String tableName,
+      FileChannel lockChannel,
+      FileLock lock,
+      SharedTableLock shared) {
     this.directory = directory;
     this.file = directory.resolve(tableName + ".json");
     this.temp = directory.resolve(tableName + ".json.tmp");
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.shared = shared;
   }
 
   /**
@@ -98,12 +107,17 @@ public final class LeaseTableFile implements AutoCloseable {
     FileChannel channel = null;
     try {
       Files.createDirectories(directory);
+      // Refused before a channel is opened: closing a second channel of a file this JVM holds
+      // shared-mode locks on would drop those locks (POSIX locks belong to the process).
+      if (SharedTableLock.isOpen(directory.toRealPath().resolve(tableName + ".lock"))) {
+        throw inUse(lockFile, null);
+      }
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw inUse(lockFile, null);
       }
-      return new LeaseTableFile(directory, tableName, channel, lock);
+      return new LeaseTableFile(directory, tableName, channel, lock, null);
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel);
       throw inUse(lockFile, e);
@@ -115,6 +129,57 @@ public final class LeaseTableFile implements AutoCloseable {
       closeQuietly(channel);
       throw e;
     }
+  }
+
+  /**
+   * Opens the table {@code tableName} under {@code dir} in shared mode, creating {@code dir/leases}
+   * if needed: it is not locked while open (beyond keeping out an exclusive store), and every call
+   * of the store brackets its read and write with {@link #lockForCall()}, so that stores in several
+   * processes (and in this one) can share the table.
+   *
+   * @throws FatalException if the table is open in an exclusive store
+   * @throws LeaseStoreException if the directory cannot be created, or the lock file not opened
+   */
+  public static LeaseTableFile openShared(Path dir, String tableName) {
+    Path directory = dir.resolve("leases");
+    Path canonical;
+    try {
+      Files.createDirectories(directory);
+      canonical = directory.toRealPath();
+    } catch (IOException e) {
+      throw new LeaseStoreException(
+          "cannot open lease table directory " + directory + ": " + e, "IOException", e);
+    }
+    SharedTableLock shared = SharedTableLock.open(canonical.resolve(tableName + ".lock"));
+    return new LeaseTableFile(canonical, tableName, null, null, shared);
+  }
+
+  /** Whether the table was opened with {@link #openShared}. */
+  public boolean isShared() {
+    return shared != null;
+  }
+
+  /**
+   * Shared mode: waits until no other call, in this process or another, holds the table, and holds
+   * it until the returned handle is closed. Exclusive mode: the table is held already; does
+   * nothing.
+   *
+   * @throws LeaseStoreException if the table stayed held by another call for 10 s, the thread was
+   *     interrupted, or the lock could not be taken
+   */
+  public CallLock lockForCall() {
+    if (shared == null) {
+      return () -> {};
+    }
+    SharedTableLock.Held held = shared.acquire();
+    return held::close;
+  }
+
+  /** A call's hold on a shared table. */
+  public interface CallLock extends AutoCloseable {
+    /** Releases the hold. */
+    @Override
+    void close();
   }
 
   private static FatalException inUse(Path lockFile, Throwable cause) {
@@ -214,6 +279,10 @@ public final class LeaseTableFile implements AutoCloseable {
   /** Releases the lock; does not delete anything. */
   @Override
   public void close() {
+    if (shared != null) {
+      shared.release();
+      return;
+    }
     try {
       lock.release();
     } catch (IOException e) {
