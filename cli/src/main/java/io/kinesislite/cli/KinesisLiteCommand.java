@@ -62,18 +62,38 @@ public final class KinesisLiteCommand implements Callable<Integer> {
     return commandLine().setOut(out).setErr(err).execute(args);
   }
 
-  static CommandLine commandLine() {
+  /**
+   * Returns the command line with every subcommand, ready to {@code execute}; also for tools that
+   * inspect its options, such as the documentation's check that docs/cli.md lists them all.
+   */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KinesisLiteCommand());
-    cl.addSubcommand("agent", new CommandLine(new AgentCommand()));
+    CommandLine agent = new CommandLine(new AgentCommand());
+    agent.getCommandSpec().name("agent"); // else its usage reads "kinesis-lite kinesis-lite-agent"
+    cl.addSubcommand("agent", agent);
     CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().name("completion");
     completion.getCommandSpec().usageMessage().hidden(false);
     completion.getCommandSpec().usageMessage().description("Prints a bash/zsh completion script.");
     cl.addSubcommand("completion", completion);
     cl.setExecutionExceptionHandler(KinesisLiteCommand::runFailed);
+    // Every subcommand's --version prints the toolkit's version (without a provider of its own,
+    // picocli would print nothing, or its own version for the completion command).
+    sameVersionEverywhere(cl, new Version());
     return cl;
   }
 
-  /** One readable line on stderr, exit 1; the stack trace only with {@code --verbose}. */
+  private static void sameVersionEverywhere(CommandLine cl, CommandLine.IVersionProvider version) {
+    cl.getCommandSpec().versionProvider(version);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sameVersionEverywhere(sub, version);
+    }
+  }
+
+  /**
+   * One readable line on stderr, exit 1; the stack trace too when the environment variable {@code
+   * KINESIS_LITE_VERBOSE} is set.
+   */
   private static int runFailed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     Throwable cause = e;
     while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -87,9 +107,13 @@ public final class KinesisLiteCommand implements Callable<Integer> {
       cl.getErr().println("kinesis-lite: " + cause.getMessage());
       return 2;
     }
+    String message = String.valueOf(cause.getMessage());
+    // The code leads unless the message already names it (the SDK transport's messages do).
     String code =
-        cause instanceof KinesisLiteException k ? k.errorCode().map(c -> c + ": ").orElse("") : "";
-    cl.getErr().println("kinesis-lite " + cl.getCommandName() + ": " + code + cause.getMessage());
+        cause instanceof KinesisLiteException k
+            ? k.errorCode().filter(c -> !message.contains(c)).map(c -> c + ": ").orElse("")
+            : "";
+    cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + code + message);
     if (System.getenv("KINESIS_LITE_VERBOSE") != null) {
       cause.printStackTrace(cl.getErr());
     }

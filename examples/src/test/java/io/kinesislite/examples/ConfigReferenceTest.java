@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kinesislite.agent.AgentConfig;
 import io.kinesislite.agent.ConfigFiles;
 import io.kinesislite.agent.FlowConfig;
+import io.kinesislite.cli.KinesisLiteCommand;
 import io.kinesislite.engine.EngineConfig;
 import io.kinesislite.engine.ServerConfig;
 import io.kinesislite.kcl.ConsumerConfig;
@@ -27,12 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Keeps the configuration references of the user documentation ({@code docs/*.md}) in step with the
@@ -130,6 +133,73 @@ class ConfigReferenceTest {
   }
 
   @Test
+  void everyCommandLineOptionIsDocumentedWithItsDefault() throws IOException {
+    Map<String, Map<String, Table>> pages = readPages();
+    Map<String, Table> cliPage = pages.getOrDefault("docs/cli.md", Map.of());
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> command : cliOptions().entrySet()) {
+      String heading = command.getKey();
+      problems.addAll(compare(pages, heading, command.getValue().keySet()));
+      Table table = cliPage.get(heading);
+      if (table == null) {
+        continue;
+      }
+      // A documented default that starts with a value in backticks must be picocli's default.
+      command
+          .getValue()
+          .forEach(
+              (option, inCode) -> {
+                String cell = table.defaults().get(option);
+                if (inCode != null && cell != null && cell.startsWith("`")) {
+                  String documented = cell.substring(1, Math.max(1, cell.indexOf('`', 1)));
+                  if (!documented.equalsIgnoreCase(inCode)) {
+                    problems.add(
+                        "docs/cli.md ### `"
+                            + heading
+                            + "` gives "
+                            + option
+                            + " the default '"
+                            + documented
+                            + "'; the command's is '"
+                            + inCode
+                            + "'");
+                  }
+                }
+              });
+    }
+    assertThat(problems).as(String.join("\n", problems)).isEmpty();
+  }
+
+  /**
+   * Every command of {@code kinesis-lite}, by its full name, with its visible options' longest
+   * names and their default values (null: none), from picocli's model of the command line.
+   */
+  static Map<String, Map<String, String>> cliOptions() {
+    Map<String, Map<String, String>> commands = new TreeMap<>();
+    walk(KinesisLiteCommand.commandLine(), "kinesis-lite", commands);
+    return commands;
+  }
+
+  private static void walk(
+      CommandLine command, String name, Map<String, Map<String, String>> commands) {
+    Map<String, String> options = new TreeMap<>();
+    for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+      if (!option.hidden()) {
+        options.put(option.longestName(), option.defaultValue());
+      }
+    }
+    commands.put(name, options);
+    command
+        .getSubcommands()
+        .forEach(
+            (key, sub) -> {
+              if (key.equals(sub.getCommandName())) {
+                walk(sub, name + " " + key, commands);
+              }
+            });
+  }
+
+  @Test
   void documentedDefaultsMatchTheDefaultBuiltConfigs() throws IOException {
     Map<String, Map<String, Table>> pages = readPages();
     List<String> problems = new ArrayList<>();
@@ -183,7 +253,7 @@ class ConfigReferenceTest {
 
     assertThat(problems)
         .containsExactlyInAnyOrder(
-            "docs/kpl-lite.md ### `ProducerConfig` does not document builder option 'rateLimit'"
+            "docs/kpl-lite.md ### `ProducerConfig` does not document option 'rateLimit'"
                 + " (added in code?)",
             "docs/kpl-lite.md ### `ProducerConfig` documents 'fooBar', which the code does not"
                 + " have (removed or renamed in code?)");
@@ -360,7 +430,7 @@ class ConfigReferenceTest {
       for (String option : new TreeSet<>(inCode)) {
         if (!table.options().contains(option)) {
           problems.add(
-              where + " does not document builder option '" + option + "' (added in code?)");
+              where + " does not document option '" + option + "' (added in code?)");
         }
       }
       for (String option : table.options()) {
