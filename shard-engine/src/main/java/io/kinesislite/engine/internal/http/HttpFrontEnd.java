@@ -93,7 +93,7 @@ public final class HttpFrontEnd implements AutoCloseable {
               .bind(new InetSocketAddress(config.host(), config.port()))
               .syncUninterruptibly()
               .channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the checked BindException undeclared
       shutdownGroups();
       throw new IllegalArgumentException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
