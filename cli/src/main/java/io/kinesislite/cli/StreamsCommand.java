@@ -43,6 +43,7 @@ import picocli.CommandLine.Parameters;
     })
 public final class StreamsCommand implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofMinutes(5);
+  private static final Duration POLL = Duration.ofMillis(200);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,13 +53,10 @@ public final class StreamsCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** The part every subcommand shares: the transport, the output and waiting for ACTIVE. */
+  /** The part every subcommand shares: the transport and the output. */
   abstract static class StreamCall implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin TransportOptions transport;
-
-    @Option(names = "--wait", description = "Wait until the stream is ACTIVE again.")
-    boolean await;
 
     @Override
     public final Integer call() {
@@ -78,6 +76,12 @@ public final class StreamsCommand implements Callable<Integer> {
             option + " must be between " + min + " and " + max + ", got " + value);
       }
     }
+  }
+
+  /** A subcommand that changes a stream, and can wait until it is ACTIVE again. */
+  abstract static class ChangingCall extends StreamCall {
+    @Option(names = "--wait", description = "Wait until the stream is ACTIVE again.")
+    boolean await;
 
     void awaitActive(KinesisTransport kinesis, String stream) {
       if (await) {
@@ -87,7 +91,7 @@ public final class StreamsCommand implements Callable<Integer> {
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates a stream.")
-  static final class Create extends StreamCall {
+  static final class Create extends ChangingCall {
     @Parameters(paramLabel = "STREAM")
     String stream;
 
@@ -165,10 +169,35 @@ public final class StreamsCommand implements Callable<Integer> {
         description = "Delete even if fan-out consumers are registered.")
     boolean enforce;
 
+    @Option(names = "--wait", description = "Wait until the stream is gone.")
+    boolean await;
+
     @Override
     void run(KinesisTransport kinesis, PrintWriter out) {
       kinesis.deleteStream(stream, enforce).join();
+      if (await) {
+        awaitGone(kinesis);
+      }
       out.println("deleted " + stream);
+    }
+
+    private void awaitGone(KinesisTransport kinesis) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        try {
+          kinesis.describeStream(stream).join();
+        } catch (java.util.concurrent.CompletionException e) {
+          if (e.getCause() instanceof io.kinesislite.transport.ResourceNotFoundException) {
+            return;
+          }
+          throw e;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              stream + " was still there " + WAIT.toSeconds() + " s after it was deleted");
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(POLL.toNanos());
+      }
     }
   }
 
@@ -176,7 +205,7 @@ public final class StreamsCommand implements Callable<Integer> {
       name = "split",
       mixinStandardHelpOptions = true,
       description = "Splits an open shard in two (by default at the middle of its range).")
-  static final class Split extends StreamCall {
+  static final class Split extends ChangingCall {
     @Parameters(index = "0", paramLabel = "STREAM")
     String stream;
 
@@ -209,7 +238,7 @@ public final class StreamsCommand implements Callable<Integer> {
       name = "merge",
       mixinStandardHelpOptions = true,
       description = "Merges two adjacent shards.")
-  static final class Merge extends StreamCall {
+  static final class Merge extends ChangingCall {
     @Parameters(index = "0", paramLabel = "STREAM")
     String stream;
 
@@ -231,7 +260,7 @@ public final class StreamsCommand implements Callable<Integer> {
       name = "scale",
       mixinStandardHelpOptions = true,
       description = "Reshards a stream uniformly to a shard count.")
-  static final class Scale extends StreamCall {
+  static final class Scale extends ChangingCall {
     @Parameters(paramLabel = "STREAM")
     String stream;
 
@@ -251,7 +280,7 @@ public final class StreamsCommand implements Callable<Integer> {
       name = "retention",
       mixinStandardHelpOptions = true,
       description = "Sets how long a stream keeps records (24 to 8,760 hours).")
-  static final class Retention extends StreamCall {
+  static final class Retention extends ChangingCall {
     @Parameters(paramLabel = "STREAM")
     String stream;
 
@@ -268,6 +297,7 @@ public final class StreamsCommand implements Callable<Integer> {
       } else if (wanted.compareTo(now) < 0) {
         kinesis.decreaseRetention(stream, wanted).join();
       }
+      awaitActive(kinesis, stream);
       out.println("retention of " + stream + " is " + hours + " h");
     }
   }
