@@ -429,8 +429,7 @@ class ConfigReferenceTest {
       String where = page.getKey() + " ### `" + heading + "`";
       for (String option : new TreeSet<>(inCode)) {
         if (!table.options().contains(option)) {
-          problems.add(
-              where + " does not document option '" + option + "' (added in code?)");
+          problems.add(where + " does not document option '" + option + "' (added in code?)");
         }
       }
       for (String option : table.options()) {
