@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * peak: delivered records per second at full speed, with the CPU seconds per million records and
  * the peak resident memory of the side's processes (the KPL's native child included); then the
  * latency from add to acknowledgement, p50 and p99, with both sides adding at half the slower
- * side's median peak. A warm-up run of each side precedes each of the two stages and is discarded;
- * then {@link Mode#runs()} alternating runs of each side; medians.
+ * side's median peak. A warm-up run of each side comes first and is discarded; then {@link
+ * Mode#runs()} alternating full-speed runs of each side, then as many alternating latency runs;
+ * medians. Each run's JVM also warms itself up before it is measured (records put at full speed,
+ * and for latency runs a paced stretch not counted).
  */
 public final class ProducerComparison implements Comparison {
   static final String PEER = "KPL 1.0.7";
@@ -48,7 +50,7 @@ public final class ProducerComparison implements Comparison {
     static Workload of(Mode mode) {
       return switch (mode) {
         case SMOKE -> new Workload(500, 2_000, 200, 1_000);
-        case SHORT -> new Workload(20_000, 200_000, 1_000, 4_000);
+        case SHORT -> new Workload(10_000, 100_000, 500, 3_000);
         case FULL -> new Workload(100_000, 1_000_000, 2_000, 15_000);
       };
     }
@@ -118,8 +120,9 @@ public final class ProducerComparison implements Comparison {
         the scratch directory (the native binary is extracted there once, in the warm-up run). \
         At start the KPL asks the EC2 instance metadata address for a region once; outside EC2 \
         that call fails and it goes on.
-        - **Runs:** one warm-up run of each side before each stage (discarded), then %d \
-        alternating runs of each side (kpl-lite first); the figures are medians.
+        - **Runs:** one warm-up run of each side first (discarded; %,d records at full speed), \
+        then %d alternating full-speed runs of each side (kpl-lite first), then %d alternating \
+        latency runs of each side; the figures are medians.
         """,
         String.join(" ", SIDE_JVM),
         SHARDS,
@@ -151,7 +154,14 @@ public final class ProducerComparison implements Comparison {
         t.maxConcurrency(),
         t.callTimeout(),
         t.maxAttempts(),
+        warmupRunRecords(w),
+        mode.runs(),
         mode.runs());
+  }
+
+  /** The records of a warm-up run: a quarter of a measured run's, at least the in-JVM warm-up's. */
+  static long warmupRunRecords(Workload w) {
+    return Math.max(w.warmupRecords(), w.records() / 4);
   }
 
   /**
@@ -182,8 +192,8 @@ public final class ProducerComparison implements Comparison {
       Runner runner = new Runner(workspace, dir, admin, port, w);
 
       // Stage 1: full speed.
-      runner.fullSpeed("kpl-lite", "warm-up");
-      runner.fullSpeed("kpl", "warm-up");
+      runner.fullSpeed("kpl-lite", "warm-up", warmupRunRecords(w));
+      runner.fullSpeed("kpl", "warm-up", warmupRunRecords(w));
       List<Double> klRate = new ArrayList<>();
       List<Double> kplRate = new ArrayList<>();
       List<Double> klCpu = new ArrayList<>();
@@ -191,8 +201,8 @@ public final class ProducerComparison implements Comparison {
       List<Double> klMem = new ArrayList<>();
       List<Double> kplMem = new ArrayList<>();
       for (int i = 1; i <= mode.runs(); i++) {
-        SideRun kl = runner.fullSpeed("kpl-lite", "run " + i);
-        SideRun kpl = runner.fullSpeed("kpl", "run " + i);
+        SideRun kl = runner.fullSpeed("kpl-lite", "run " + i, w.records());
+        SideRun kpl = runner.fullSpeed("kpl", "run " + i, w.records());
         klRate.add(kl.recordsPerSecond());
         kplRate.add(kpl.recordsPerSecond());
         klCpu.add(kl.cpuSecondsPerMillion());
@@ -207,8 +217,6 @@ public final class ProducerComparison implements Comparison {
       double rate = Math.max(1, Math.floor(Math.min(klPeak, kplPeak) / 2));
       latencyRate = rate;
       System.out.printf(Locale.ROOT, "[producer] latency runs at %,.0f records/s%n", rate);
-      runner.paced("kpl-lite", "warm-up", rate);
-      runner.paced("kpl", "warm-up", rate);
       List<Double> klP50 = new ArrayList<>();
       List<Double> kplP50 = new ArrayList<>();
       List<Double> klP99 = new ArrayList<>();
@@ -259,7 +267,9 @@ public final class ProducerComparison implements Comparison {
               PEER,
               Medians.of(kplMem),
               Row.Better.LOWER,
-              "sum of the side's processes' peak RSS (VmHWM), JVM (" + SIDE_JVM + ") included"),
+              "sum of the side's processes' peak RSS (VmHWM), the JVM ("
+                  + String.join(" ", SIDE_JVM)
+                  + ") included"),
           new Row(
               name(),
               "latency p50, half the slower peak",
@@ -327,8 +337,8 @@ public final class ProducerComparison implements Comparison {
       this.workload = workload;
     }
 
-    SideRun fullSpeed(String impl, String label) throws Exception {
-      return run(impl, label, List.of("--records", Long.toString(workload.records())));
+    SideRun fullSpeed(String impl, String label, long records) throws Exception {
+      return run(impl, label, List.of("--records", Long.toString(records)));
     }
 
     SideRun paced(String impl, String label, double rate) throws Exception {
@@ -410,16 +420,15 @@ public final class ProducerComparison implements Comparison {
                 Long.parseLong(p.getProperty("p99Nanos")) / 1e6);
         System.out.printf(
             Locale.ROOT,
-            "[producer] %-8s %-17s %,10.0f records/s, %6.2f CPU s per M, %6.0f MiB peak RSS%s%n",
+            "[producer] %-8s %-17s %s, %6.2f CPU s per M, %6.0f MiB peak RSS%n",
             impl,
             label,
-            r.recordsPerSecond(),
-            r.cpuSecondsPerMillion(),
-            r.peakMiB(),
             r.p50Millis() >= 0
                 ? String.format(
-                    Locale.ROOT, ", p50 %.1f ms, p99 %.1f ms", r.p50Millis(), r.p99Millis())
-                : "");
+                    Locale.ROOT, "p50 %6.1f ms, p99 %6.1f ms", r.p50Millis(), r.p99Millis())
+                : String.format(Locale.ROOT, "%,10.0f records/s", r.recordsPerSecond()),
+            r.cpuSecondsPerMillion(),
+            r.peakMiB());
         return r;
       } finally {
         meter.stop();
