@@ -102,15 +102,16 @@ public final class ProducerComparison implements Comparison {
         count is above %,d (checked every %,d adds).
         - **Rate limits:** both producers keep RateLimit at 150 %% (the KPL's default, and \
         kpl-lite's): 1,500 Kinesis records and 1.5 MiB per second per shard. With %d shards that \
-        is a ceiling of about %,d user records/s of these sizes (aggregated) for either side, \
-        above what either reaches here, so that neither is held back by its own limiter and both \
-        limiters stay as shipped; serve itself has its limits off.
+        is a ceiling of about %,d user records/s of these sizes (aggregated) for either side, well \
+        above what either reaches on a small machine (the full-speed row says so if a side came \
+        within 70 %% of it): neither is held back by its own limiter, and both limiters stay as \
+        shipped. serve itself has its limits off.
         - **kpl-lite:** `ProducerConfig` defaults except MetricsLevel: AggregationEnabled=%s, \
         AggregationMaxCount=%,d, AggregationMaxSize=%,d, CollectionMaxCount=%d, \
-        CollectionMaxSize=%,d, RecordMaxBufferedTime=%d ms, RecordTtl=%d ms, RateLimit=%d, \
+        CollectionMaxSize=%,d, RecordMaxBufferedTime=%,d ms, RecordTtl=%,d ms, RateLimit=%d, \
         MetricsLevel=%s, MaxOutstandingRecords=%,d, MaxOutstandingBytes=%,d, StrictOrdering=%s; \
         transport: `%s` with trustSelfSignedCertificates=true, static keys, region us-east-1, \
-        maxConcurrency=%d, callTimeout=%s, maxAttempts=%d.
+        maxConcurrency=%d, callTimeout=%,d s, maxAttempts=%d.
         - **KPL 1.0.7:** defaults (AggregationEnabled=true, AggregationMaxCount=4,294,967,295, \
         AggregationMaxSize=51,200, CollectionMaxCount=500, CollectionMaxSize=5,242,880, \
         RecordMaxBufferedTime=100 ms, RecordTtl=30,000 ms, RateLimit=150, MaxConnections=24, \
@@ -118,11 +119,11 @@ public final class ProducerComparison implements Comparison {
         except: Region=us-east-1, KinesisEndpoint and CloudwatchEndpoint=127.0.0.1 with serve's \
         port, VerifyCertificate=false, MetricsLevel=none, static credentials, TempDirectory in \
         the scratch directory (the native binary is extracted there once, in the warm-up run). \
-        At start the KPL asks the EC2 instance metadata address for a region once; outside EC2 \
-        that call fails and it goes on.
+        At start the KPL's native child calls the EC2 instance metadata address once; outside \
+        EC2 that call fails (a warning in its log) and it goes on with the static credentials.
         - **Runs:** one warm-up run of each side first (discarded; %,d records at full speed), \
-        then %d alternating full-speed runs of each side (kpl-lite first), then %d alternating \
-        latency runs of each side; the figures are medians.
+        then full-speed runs, %d of each side, alternating (kpl-lite first), then latency runs, \
+        %d of each side, alternating; the figures are medians.
         """,
         String.join(" ", SIDE_JVM),
         SHARDS,
@@ -152,7 +153,7 @@ public final class ProducerComparison implements Comparison {
         kl.strictOrdering(),
         "https://127.0.0.1:PORT",
         t.maxConcurrency(),
-        t.callTimeout(),
+        t.callTimeout().toSeconds(),
         t.maxAttempts(),
         warmupRunRecords(w),
         mode.runs(),
@@ -170,7 +171,7 @@ public final class ProducerComparison implements Comparison {
    * (100 bytes of data, a 16-character partition key in the key table, the tags and lengths).
    */
   static long ceiling() {
-    return Math.round(SHARDS * 1.5 * 1_048_576 / 125);
+    return Math.round(SHARDS * 1.5 * 1_048_576 / 125 / 1000) * 1000;
   }
 
   @Override
