@@ -11,11 +11,15 @@ import java.nio.ByteBuffer;
 /** kpl-lite for {@link ProducerSideMain}: its defaults, metrics off, over the HTTPS transport. */
 final class KplLiteSide implements ProducerSideMain.Side {
   /**
-   * The producer's settings: the defaults (which are the KPL's: aggregation on, 100 ms buffer time,
-   * RateLimit 150 %), metrics off as on the KPL's side.
+   * The producer's settings: the defaults (which are the KPL's: aggregation on, 100 ms buffer
+   * time), metrics off as on the KPL's side, and RateLimit 150 %, the KPL's default, set here so
+   * that the two limiters stay alike should kpl-lite's default change.
    */
   static ProducerConfig config() {
-    return ProducerConfig.builder().metricsLevel(ProducerConfig.MetricsLevel.NONE).build();
+    return ProducerConfig.builder()
+        .metricsLevel(ProducerConfig.MetricsLevel.NONE)
+        .rateLimit(150)
+        .build();
   }
 
   /** The transport's settings: its defaults, serve's self-signed certificate trusted. */

@@ -51,7 +51,7 @@ public final class ProducerComparison implements Comparison {
       return switch (mode) {
         case SMOKE -> new Workload(500, 2_000, 200, 1_000);
         case SHORT -> new Workload(10_000, 100_000, 500, 3_000);
-        case FULL -> new Workload(100_000, 1_000_000, 2_000, 15_000);
+        case FULL -> new Workload(50_000, 500_000, 2_000, 10_000);
       };
     }
   }
@@ -106,7 +106,7 @@ public final class ProducerComparison implements Comparison {
         above what either reaches on a small machine (the full-speed row says so if a side came \
         within 70 %% of it): neither is held back by its own limiter, and both limiters stay as \
         shipped. serve itself has its limits off.
-        - **kpl-lite:** `ProducerConfig` defaults except MetricsLevel: AggregationEnabled=%s, \
+        - **kpl-lite:** `ProducerConfig` defaults except MetricsLevel (and RateLimit set to the KPL's default, which is its own): AggregationEnabled=%s, \
         AggregationMaxCount=%,d, AggregationMaxSize=%,d, CollectionMaxCount=%d, \
         CollectionMaxSize=%,d, RecordMaxBufferedTime=%,d ms, RecordTtl=%,d ms, RateLimit=%d, \
         MetricsLevel=%s, MaxOutstandingRecords=%,d, MaxOutstandingBytes=%,d, StrictOrdering=%s; \
