@@ -34,7 +34,10 @@ public final class Compare {
 
   /** Every comparison, in the order the table lists them. */
   static List<Comparison> all() {
-    return List.of();
+    return List.of(
+        new AgentComparison(), // log-agent against the read floor
+        new EngineComparison() // serve against kinesalite and kinesis-mock
+        );
   }
 
   public static void main(String[] args) throws Exception {
