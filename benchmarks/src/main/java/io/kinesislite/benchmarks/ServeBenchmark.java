@@ -274,6 +274,7 @@ public final class ServeBenchmark {
    * @param readyMillis from starting its process to the first successful ListStreams
    * @param putPerSecond records put per second in the measured put phase
    * @param getPerSecond records read per second in the measured get phase
+   * @param storedRecords the records the target held after the load (what it accepted)
    * @param peakRssMiB the process's peak resident memory (VmHWM) after the load, in MiB
    * @param errors failed calls and failed put entries (each counted once), warm-up included
    * @param otherCpuShare the largest share of the machine's CPU other processes used in a phase
@@ -284,6 +285,7 @@ public final class ServeBenchmark {
       long readyMillis,
       double putPerSecond,
       double getPerSecond,
+      long storedRecords,
       double peakRssMiB,
       long errors,
       double otherCpuShare) {}
@@ -316,6 +318,7 @@ public final class ServeBenchmark {
               r.readyMillis(),
               r.put().perSecond(),
               r.get().perSecond(),
+              r.storedRecords(),
               r.peakRssKib() / 1024.0,
               r.put().errorCount() + r.get().errorCount(),
               Math.max(r.put().otherCpuShare(), r.get().otherCpuShare())));

@@ -67,8 +67,8 @@ public final class EngineComparison implements Comparison {
               Duration.ofMillis(300));
       case SHORT ->
           new Durations(
-              Duration.ofSeconds(12),
-              Duration.ofSeconds(3),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(2),
               Duration.ofSeconds(5),
               Duration.ofSeconds(2));
       case FULL ->
@@ -297,6 +297,17 @@ public final class EngineComparison implements Comparison {
       List<String> notes = new ArrayList<>();
       if (missing.containsKey(peer)) {
         notes.add("peer not measured: " + missing.get(peer));
+      }
+      if (unit.equals("MiB")) {
+        // Each side holds what it accepted in the put phase, which is not the same amount.
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "after the load, holding %,.0f records (serve) and %,.0f (%s); serve's JVM has"
+                    + " default heap options",
+                median(serve, f -> f.storedRecords()),
+                median(peerFigures, f -> f.storedRecords()),
+                peer));
       }
       long errors =
           serve.stream().mapToLong(ServeBenchmark.Figures::errors).sum()
