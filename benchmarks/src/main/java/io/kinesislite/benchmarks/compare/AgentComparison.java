@@ -44,7 +44,7 @@ public final class AgentComparison implements Comparison {
   private static final List<String> SERVE_JVM = List.of("-Xmx4g");
   private static final String MAX_BUFFERED = "64MiB";
   private static final int SHARDS = 4;
-  private static final long WC_MIN_BYTES = 256L << 20;
+  private static final long WC_MIN_BYTES = 128L << 20; // what wc reads at least per run
   private static final String SENT = "kinesislite_agent_records_sent_total";
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(20);
 

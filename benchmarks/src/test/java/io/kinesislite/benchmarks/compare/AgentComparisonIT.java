@@ -30,7 +30,7 @@ class AgentComparisonIT {
 
   @Test
   void wcReadsASmallFileOftenEnoughToMeasureIt() {
-    assertThat(AgentComparison.wcRepetitions(2L << 20)).isEqualTo(128);
+    assertThat(AgentComparison.wcRepetitions(2L << 20)).isEqualTo(64);
     assertThat(AgentComparison.wcRepetitions(256L << 20)).isEqualTo(1);
     assertThat(AgentComparison.wcRepetitions(1L << 30)).isEqualTo(1);
   }
