@@ -68,7 +68,7 @@ import org.openjdk.jmh.annotations.Warmup;
     jvmArgsAppend = {"-Xmx8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 @State(Scope.Benchmark)
 public class AgentBenchmark {
-  static final int LINE_BYTES = 150;
+  public static final int LINE_BYTES = 150;
   private static final String PREFIX = "[AgentBenchmark] ";
 
   /** {@code raw}: records as read; {@code json}: each line parsed to JSON first. */
@@ -102,13 +102,36 @@ public class AgentBenchmark {
     dir = Files.createTempDirectory("agent-bench");
     file = dir.resolve("logs").resolve("access.log");
     Files.createDirectories(file.getParent());
-    long target = (long) sizeMiB << 20;
+    lines = writeAccessLog(file, (long) sizeMiB << 20);
+    fileBytes = lines * LINE_BYTES;
+    System.out.printf(
+        Locale.ROOT,
+        "%smode=%s: %,d lines, %,d bytes in %s%n",
+        PREFIX,
+        mode,
+        lines,
+        fileBytes,
+        file);
+    wcFloor();
+  }
+
+  /**
+   * Writes {@code file}: as many {@value #LINE_BYTES}-byte Apache combined log lines (newline
+   * included; random addresses, paths, statuses and sizes from a fixed seed, the agent string
+   * padded) as fit in {@code bytes}. Also used by the side-by-side comparison ({@code
+   * compare.AgentComparison}).
+   *
+   * @return the number of lines written
+   */
+  public static long writeAccessLog(Path file, long bytes) throws IOException {
+    long fileBytes = 0;
+    long lines = 0;
     Random random = new Random(42);
     String[] paths = {"/", "/index.html", "/api/orders", "/api/users/42", "/static/app.js"};
     int[] statuses = {200, 200, 200, 304, 404, 500};
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
       StringBuilder line = new StringBuilder(LINE_BYTES);
-      while (fileBytes + LINE_BYTES <= target) {
+      while (fileBytes + LINE_BYTES <= bytes) {
         line.setLength(0);
         line.append(random.nextInt(256))
             .append('.')
@@ -136,15 +159,7 @@ public class AgentBenchmark {
         lines++;
       }
     }
-    System.out.printf(
-        Locale.ROOT,
-        "%smode=%s: %,d lines, %,d bytes in %s%n",
-        PREFIX,
-        mode,
-        lines,
-        fileBytes,
-        file);
-    wcFloor();
+    return lines;
   }
 
   // How long `wc -l` takes on the file: the speed of merely reading it and finding newlines.

@@ -84,7 +84,7 @@ public final class ServeBenchmark {
   static final int PUT_BATCH = 500;
   static final int GET_LIMIT = 10_000;
   static final String STREAM = "serve-bench";
-  static final String KINESALITE_VERSION = "3.3.3";
+  public static final String KINESALITE_VERSION = "3.3.3";
   private static final String PREFIX = "[ServeBenchmark] ";
   private static final String CBOR_PROPERTY = "aws.cborEnabled";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -264,6 +264,67 @@ public final class ServeBenchmark {
       Path log) {}
 
   private ServeBenchmark() {}
+
+  /**
+   * One target's figures as values, for callers outside this class (the side-by-side comparison,
+   * {@code compare.EngineComparison}).
+   *
+   * @param target the target's id, e.g. {@code kinesalite}
+   * @param label its name with its version, e.g. {@code kinesalite 3.3.3}
+   * @param readyMillis from starting its process to the first successful ListStreams
+   * @param putPerSecond records put per second in the measured put phase
+   * @param getPerSecond records read per second in the measured get phase
+   * @param storedRecords the records the target held after the load (what it accepted)
+   * @param peakRssMiB the process's peak resident memory (VmHWM) after the load, in MiB
+   * @param errors failed calls and failed put entries (each counted once), warm-up included
+   * @param otherCpuShare the largest share of the machine's CPU other processes used in a phase
+   */
+  public record Figures(
+      String target,
+      String label,
+      long readyMillis,
+      double putPerSecond,
+      double getPerSecond,
+      long storedRecords,
+      double peakRssMiB,
+      long errors,
+      double otherCpuShare) {}
+
+  /**
+   * Measures {@code targets} (ids as {@code --targets} takes them) one after another in this order,
+   * with the default workload (4 client threads, 4 shards, JSON) and the phases given; process logs
+   * go to {@code runDir}. A target that cannot be measured is left out of the answer and its reason
+   * added to {@code failures}.
+   */
+  public static List<Figures> measure(
+      List<String> targets, Duration duration, Duration warmup, Path runDir, List<String> failures)
+      throws InterruptedException {
+    Options d = Options.defaults();
+    Options options =
+        new Options(
+            duration,
+            warmup,
+            d.threads(),
+            d.shards(),
+            targets.stream().map(Target::of).toList(),
+            false,
+            List.of());
+    List<Figures> figures = new ArrayList<>();
+    for (Result r : runAll(options, runDir, failures)) {
+      figures.add(
+          new Figures(
+              r.target().id,
+              r.target().label,
+              r.readyMillis(),
+              r.put().perSecond(),
+              r.get().perSecond(),
+              r.storedRecords(),
+              r.peakRssKib() / 1024.0,
+              r.put().errorCount() + r.get().errorCount(),
+              Math.max(r.put().otherCpuShare(), r.get().otherCpuShare())));
+    }
+    return figures;
+  }
 
   public static void main(String[] args) throws Exception {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {

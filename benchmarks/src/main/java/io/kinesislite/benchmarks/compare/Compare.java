@@ -34,7 +34,11 @@ public final class Compare {
 
   /** Every comparison, in the order the table lists them. */
   static List<Comparison> all() {
-    return List.of(new ProducerComparison());
+    return List.of(
+        new ProducerComparison(), // kpl-lite against the real KPL
+        new AgentComparison(), // log-agent against the read floor
+        new EngineComparison() // serve against kinesalite and kinesis-mock
+        );
   }
 
   public static void main(String[] args) throws Exception {
