@@ -91,9 +91,9 @@ public final class ConsumerComparison implements Comparison {
       case SMOKE ->
           new Timings(
               10_000,
-              Duration.ofSeconds(2),
               Duration.ofSeconds(1),
-              Duration.ofSeconds(10),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(5),
               Duration.ofSeconds(120));
       case SHORT ->
           new Timings(
