@@ -10,6 +10,7 @@ import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.TransportConfig;
 import io.kinesislite.transport.Transports;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -36,6 +37,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * kcl-lite against the real KCL 3.5.1: two worker processes per side drain the same backlog from
@@ -144,12 +150,12 @@ public final class ConsumerComparison implements Comparison {
     return String.format(
         Locale.ROOT,
         """
-        kcl-lite's `Worker` against the real KCL 3.5.1 `Scheduler`, each worker in a JVM of its own \
-        (`-Xmx1g`; the KCL's with the peers' jars), 2 workers per side. One `serve` in memory with \
-        the limits off (its own JVM) and one DynamoDB Local %s (its own JVM) serve both sides; each \
-        side gets a fresh lease table and a 4-shard stream of its own holding the same backlog: \
-        %,d aggregated %d-byte user records with %,d random keys (seed 42), written through \
-        kpl-lite before the side starts. Sides alternate run by run; %s.
+        kcl-lite's `Worker` against the real KCL 3.5.1 `Scheduler`, each worker in a JVM of its \
+        own (`-Xmx1g`; the KCL's with the peers' jars), 2 workers per side. One `serve` in memory \
+        with the limits off (its own JVM) and one DynamoDB Local %s (its own JVM) serve both \
+        sides; each side gets a fresh lease table and a 4-shard stream of its own holding the same \
+        backlog: %,d aggregated %d-byte user records with %,d random keys (seed 42), written \
+        through kpl-lite before the run starts. Sides alternate run by run; %s.
 
         - **Processors (both):** count records, and checkpoint after every non-empty batch; \
         records of the trickle (below) are also written to a file and flushed before the \
@@ -161,18 +167,24 @@ public final class ConsumerComparison implements Comparison {
         worker-utilization-aware assignment, graceful lease hand-off), `PollingConfig` defaults \
         (idle time between reads 1.5 s, 10,000 records per call), metrics `NONE`, Netty HTTP/1.1 \
         clients; but failoverTimeMillis %d and shardSyncIntervalMillis %d.%s
-        - **records/s:** the backlog drained by the 2 workers, from the first record processed to \
-        the last (worker-side `System.nanoTime`; start-up is not counted).
+        - **Start:** the second worker is launched once the first created the lease table (for \
+        the KCL: and its index; two KCL 3.5.1 workers started at once race to add the index, and \
+        the loser can fail to initialize for good).
+        - **records/s:** the 2 workers start on the empty lease table; the backlog \
+        drained by them, from the first record processed to the last record of the last shard \
+        (worker-side `System.nanoTime`; start-up is not counted, but how each side spreads the \
+        leases while draining is). Records processed twice meanwhile (a lease moved mid-batch) do \
+        not count as progress; the row's note says when there were any.
         - **CPU:** both workers' process CPU over that same span (from their progress lines, every \
         100 ms), per million records.
         - **Lease-table calls:** then %d records/s flow (kpl-lite, random keys; the conditions of \
         the KCL's baseline); once each worker holds 2 shards (or after %d s, which the row's note \
-        then says), DynamoDB requests are counted for %d s by a TCP proxy on loopback in front of DynamoDB \
-        Local, one per side, by `X-Amz-Target`, and divided by 2 workers.
+        then says), DynamoDB requests are counted for %d s by a TCP proxy on loopback in front of \
+        DynamoDB Local, one per side, by `X-Amz-Target`, and divided by 2 workers.
         - **Failover:** SIGKILL of one worker holding shards (for the KCL the one that is not the \
-        leader, unless the leader alone holds shards: a dead leader's lock lasts 120 s), until the other processed a \
-        record on every shard the killed one held (the trickle flows meanwhile; up to a poll \
-        interval of each side counts).
+        leader, unless the leader alone holds shards: a dead leader's lock lasts 120 s), until the \
+        other processed a record on every shard the killed one held (the trickle flows meanwhile; \
+        up to a poll interval of each side counts).
         - **Duplicates:** records the survivor processed after the kill that had been processed \
         before (by either worker).
         - **Rebalance:** a third worker process joins the survivor (which holds all 4 shards), \
@@ -236,17 +248,19 @@ public final class ConsumerComparison implements Comparison {
         List<Side> order =
             run % 2 == 0 ? List.of(Side.LITE, Side.KCL) : List.of(Side.KCL, Side.LITE);
         Map<Side, String> streams = new EnumMap<>(Side.class);
+        Map<Side, Backlog> backlogs = new EnumMap<>(Side.class);
         for (Side side : order) {
           String stream = "consumer-" + run + "-" + side.tag;
-          long kinesisRecords = writeBacklog(kinesis, stream, t.records());
+          Backlog backlog = writeBacklog(kinesis, stream, t.records());
           streams.put(side, stream);
+          backlogs.put(side, backlog);
           System.out.printf(
               Locale.ROOT,
               "[consumer] run %d: %s: %,d user records in %,d Kinesis records%n",
               run,
               stream,
               t.records(),
-              kinesisRecords);
+              backlog.kinesisRecords());
         }
         for (Side side : order) {
           SideResult r =
@@ -254,6 +268,7 @@ public final class ConsumerComparison implements Comparison {
                   side,
                   run,
                   streams.get(side),
+                  backlogs.get(side),
                   t,
                   workspace,
                   serveEndpoint,
@@ -308,10 +323,15 @@ public final class ConsumerComparison implements Comparison {
             SideResult::recordsPerSecond,
             Row.Better.HIGHER,
             String.format(
-                Locale.ROOT,
-                "%,d aggregated 100-byte user records, 4 shards, 2 worker processes; first record"
-                    + " to last",
-                t.records())),
+                    Locale.ROOT,
+                    "%,d aggregated 100-byte user records, 4 shards, 2 worker processes; first"
+                        + " record to last",
+                    t.records())
+                + inRuns(
+                    lite,
+                    kcl,
+                    "twice in the drain",
+                    "records processed twice in the drain (a lease moved mid-batch)")),
         row(
             "CPU per million records drained",
             "CPU s per million",
@@ -328,10 +348,11 @@ public final class ConsumerComparison implements Comparison {
             SideResult::callsPerMinutePerWorker,
             Row.Better.LOWER,
             String.format(
-                Locale.ROOT,
-                "2 workers holding 2 shards each, %d records/s, checkpoint every batch; %s",
-                TRICKLE_PER_SECOND,
-                calls)),
+                    Locale.ROOT,
+                    "2 workers, %d records/s, checkpoint every batch; %s",
+                    TRICKLE_PER_SECOND,
+                    calls)
+                + inRuns(lite, kcl, "not 2/2", "not 2/2 when counting")),
         row(
             "SIGKILLed worker's shards processed again",
             "s",
@@ -340,9 +361,11 @@ public final class ConsumerComparison implements Comparison {
             SideResult::failoverSeconds,
             Row.Better.LOWER,
             String.format(
-                Locale.ROOT,
-                "failover time %d s on both sides; the KCL's non-leader killed",
-                t.failover().toSeconds())),
+                    Locale.ROOT,
+                    "failover time %d s on both sides; the KCL's non-leader killed",
+                    t.failover().toSeconds())
+                + inRuns(
+                    lite, kcl, "was killed", "the KCL's leader killed, as it alone held shards")),
         row(
             "records processed twice after the kill",
             "records",
@@ -359,6 +382,27 @@ public final class ConsumerComparison implements Comparison {
             SideResult::rebalanceSeconds,
             Row.Better.LOWER,
             "a third worker process joins the survivor holding 4; from its launch"));
+  }
+
+  /** "; KCL: WHAT in 1 of 5 runs" for the runs whose notes hold {@code fragment}, or "". */
+  private static String inRuns(
+      List<SideResult> lite, List<SideResult> kcl, String fragment, String what) {
+    StringBuilder s = new StringBuilder();
+    for (List<SideResult> side : List.of(lite, kcl)) {
+      long n = side.stream().filter(r -> r.notes().contains(fragment)).count();
+      if (n > 0) {
+        s.append("; ")
+            .append(side == lite ? "kcl-lite" : "KCL")
+            .append(": ")
+            .append(what)
+            .append(" in ")
+            .append(n)
+            .append(" of ")
+            .append(side.size())
+            .append(side.size() == 1 ? " run" : " runs");
+      }
+    }
+    return s.toString();
   }
 
   private static Row row(
@@ -386,6 +430,7 @@ public final class ConsumerComparison implements Comparison {
       Side side,
       int run,
       String stream,
+      Backlog backlog,
       Timings t,
       Workspace workspace,
       String serveEndpoint,
@@ -399,16 +444,31 @@ public final class ConsumerComparison implements Comparison {
     try (LeaseCallProxy proxy = LeaseCallProxy.start(dynamo.endpoint())) {
       WorkerProcess w1 = start(side, run, "w1", app, stream, t, workspace, serveEndpoint, proxy);
       all.add(w1);
+      // Two KCL 3.5.1 workers started at once on a new application race to add the lease table's
+      // index, and the loser can fail to initialize for good ("AssignmentMode is not initialized",
+      // 20 attempts, then it exits). So on both sides the second starts once the first made the
+      // table (and the KCL its index).
+      await(
+          "the lease table " + app + " is ready",
+          t.timeout(),
+          List.of(w1),
+          () -> tableReady(tables, app, side == Side.KCL));
       WorkerProcess w2 = start(side, run, "w2", app, stream, t, workspace, serveEndpoint, proxy);
       all.add(w2);
       List<WorkerProcess> pair = List.of(w1, w2);
 
-      // 1 and 2: the drain.
+      // 1 and 2: the drain, until each shard's last record was processed (counting records would
+      // count a batch processed twice, after a lease moved, as progress).
       await(
-          side.tag + " workers processed " + t.records() + " records",
+          side.tag + " workers processed the last record of every shard",
           t.timeout(),
           pair,
-          () -> w1.latest().total() + w2.latest().total() >= t.records());
+          () ->
+              backlog.lastSequence().entrySet().stream()
+                  .allMatch(
+                      e ->
+                          pair.stream()
+                              .anyMatch(w -> w.latest().reached(e.getKey(), e.getValue()))));
       long firstNanos =
           pair.stream()
               .mapToLong(w -> w.latest().firstNanos())
@@ -665,6 +725,22 @@ public final class ConsumerComparison implements Comparison {
     return null;
   }
 
+  /** Whether {@code table} is ACTIVE, with at least one index and every index ACTIVE if asked. */
+  private static boolean tableReady(DynamoDbClient tables, String table, boolean withIndex) {
+    try {
+      TableDescription d = tables.describeTable(r -> r.tableName(table)).table();
+      if (d.tableStatus() != TableStatus.ACTIVE) {
+        return false;
+      }
+      List<GlobalSecondaryIndexDescription> indexes = d.globalSecondaryIndexes();
+      return !withIndex
+          || (!indexes.isEmpty()
+              && indexes.stream().allMatch(i -> i.indexStatus() == IndexStatus.ACTIVE));
+    } catch (ResourceNotFoundException e) {
+      return false;
+    }
+  }
+
   // ---------------------------------------------------------------- set-up
 
   private static Path dynamoLib() {
@@ -700,10 +776,16 @@ public final class ConsumerComparison implements Comparison {
   }
 
   /**
-   * Creates {@code stream} (4 shards) and writes the backlog through kpl-lite, aggregated; returns
-   * how many Kinesis records carry it.
+   * A backlog as written.
+   *
+   * @param kinesisRecords how many Kinesis records carry it
+   * @param lastSequence the sequence number of each shard's last record
    */
-  static long writeBacklog(KinesisTransport kinesis, String stream, int records) throws Exception {
+  record Backlog(long kinesisRecords, Map<String, BigInteger> lastSequence) {}
+
+  /** Creates {@code stream} (4 shards) and writes the backlog through kpl-lite, aggregated. */
+  static Backlog writeBacklog(KinesisTransport kinesis, String stream, int records)
+      throws Exception {
     kinesis.createStream(stream, SHARDS).get(30, TimeUnit.SECONDS);
     kinesis.awaitStreamActive(stream, Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS);
     Random random = new Random(42);
@@ -713,6 +795,7 @@ public final class ConsumerComparison implements Comparison {
     }
     byte[] data = new byte[RECORD_BYTES];
     long kinesisRecords = 0;
+    Map<String, BigInteger> last = new TreeMap<>();
     try (KinesisProducer producer =
         KinesisProducer.create(
             ProducerConfig.builder().aggregationEnabled(true).rateLimit(Long.MAX_VALUE).build(),
@@ -728,13 +811,15 @@ public final class ConsumerComparison implements Comparison {
         }
         producer.flush();
         for (CompletableFuture<RecordResult> future : futures) {
-          if (future.get(60, TimeUnit.SECONDS).subSequenceNumber() == 0) {
+          RecordResult r = future.get(60, TimeUnit.SECONDS);
+          if (r.subSequenceNumber() == 0) {
             kinesisRecords++;
           }
+          last.merge(r.shardId(), new BigInteger(r.sequenceNumber()), BigInteger::max);
         }
       }
     }
-    return kinesisRecords;
+    return new Backlog(kinesisRecords, last);
   }
 
   // ---------------------------------------------------------------- waiting

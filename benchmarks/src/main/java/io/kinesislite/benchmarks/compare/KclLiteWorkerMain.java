@@ -98,7 +98,8 @@ public final class KclLiteWorkerMain {
           trickle.add(index);
         }
       }
-      report.processed(shardId, records.size(), trickle);
+      report.processed(
+          shardId, records.size(), records.get(records.size() - 1).sequenceNumber(), trickle);
       try {
         checkpointer.checkpoint();
       } catch (RuntimeException e) {

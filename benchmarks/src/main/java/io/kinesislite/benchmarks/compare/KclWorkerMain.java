@@ -141,7 +141,8 @@ public final class KclWorkerMain {
           trickle.add(index);
         }
       }
-      report.processed(shardId, records.size(), trickle);
+      report.processed(
+          shardId, records.size(), records.get(records.size() - 1).sequenceNumber(), trickle);
       try {
         input.checkpointer().checkpoint();
       } catch (KinesisClientLibException | RuntimeException e) {

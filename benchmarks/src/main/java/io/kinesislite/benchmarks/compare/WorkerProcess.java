@@ -71,7 +71,15 @@ final class WorkerProcess {
   Line latest() {
     int n = lines.size();
     return n == 0
-        ? new Line(Long.MIN_VALUE, 0, -1, -1, 0, java.util.Set.of(), java.util.Map.of())
+        ? new Line(
+            Long.MIN_VALUE,
+            0,
+            -1,
+            -1,
+            0,
+            java.util.Set.of(),
+            java.util.Map.of(),
+            java.util.Map.of())
         : lines.get(n - 1);
   }
 

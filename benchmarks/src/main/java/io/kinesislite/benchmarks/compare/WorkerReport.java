@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ final class WorkerReport {
   static final byte TRICKLE = 1;
 
   private final Map<String, LongAdder> perShard = new ConcurrentHashMap<>();
+  private final Map<String, String> lastSequence = new ConcurrentHashMap<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final LongAdder total = new LongAdder();
   private final AtomicLong firstNanos = new AtomicLong(-1);
@@ -74,10 +76,12 @@ final class WorkerReport {
   }
 
   /**
-   * Counts a batch of {@code records} of {@code shardId}, and writes out (and flushes) the trickle
-   * indexes among them; call it before checkpointing the batch.
+   * Counts a batch of {@code records} of {@code shardId} whose last record has {@code
+   * lastSequenceNumber}, and writes out (and flushes) the trickle indexes among them; call it
+   * before checkpointing the batch.
    */
-  void processed(String shardId, int records, List<Long> trickleIndexes) {
+  void processed(
+      String shardId, int records, String lastSequenceNumber, List<Long> trickleIndexes) {
     if (records == 0) {
       return;
     }
@@ -99,6 +103,7 @@ final class WorkerReport {
       }
     }
     perShard.computeIfAbsent(shardId, s -> new LongAdder()).add(records);
+    lastSequence.put(shardId, lastSequenceNumber);
     total.add(records);
     lastNanos = System.nanoTime();
   }
@@ -145,7 +150,8 @@ final class WorkerReport {
 
   private String line() {
     StringJoiner shards = new StringJoiner(",");
-    new TreeMap<>(perShard).forEach((s, n) -> shards.add(s + ":" + n.sum()));
+    new TreeMap<>(perShard)
+        .forEach((s, n) -> shards.add(s + ":" + n.sum() + ":" + lastSequence.getOrDefault(s, "-")));
     String heldList = String.join(",", new TreeSet<>(held));
     long cpu =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -177,6 +183,7 @@ final class WorkerReport {
    * @param total records processed so far
    * @param held shards whose processors are running
    * @param shards records processed so far, by shard
+   * @param lastSequence the sequence number of the last record processed, by shard
    */
   record Line(
       long nanos,
@@ -185,7 +192,8 @@ final class WorkerReport {
       long lastNanos,
       long total,
       Set<String> held,
-      Map<String, Long> shards) {
+      Map<String, Long> shards,
+      Map<String, BigInteger> lastSequence) {
 
     /** Parses a line; null if it is not a progress line (log output shares the stream). */
     static Line parse(String text) {
@@ -206,10 +214,14 @@ final class WorkerReport {
           Collections.addAll(held, f.get("held").split(","));
         }
         Map<String, Long> shards = new TreeMap<>();
+        Map<String, BigInteger> lastSequence = new TreeMap<>();
         if (!f.get("shards").equals("-")) {
           for (String s : f.get("shards").split(",")) {
-            int colon = s.lastIndexOf(':');
-            shards.put(s.substring(0, colon), Long.parseLong(s.substring(colon + 1)));
+            String[] parts = s.split(":");
+            shards.put(parts[0], Long.parseLong(parts[1]));
+            if (!parts[2].equals("-")) {
+              lastSequence.put(parts[0], new BigInteger(parts[2]));
+            }
           }
         }
         return new Line(
@@ -219,7 +231,8 @@ final class WorkerReport {
             Long.parseLong(f.get("last")),
             Long.parseLong(f.get("total")),
             held,
-            shards);
+            shards,
+            lastSequence);
       } catch (RuntimeException e) {
         return null; // a line cut short
       }
@@ -227,6 +240,14 @@ final class WorkerReport {
 
     long count(String shardId) {
       return shards.getOrDefault(shardId, 0L);
+    }
+
+    /**
+     * Whether the record at {@code sequenceNumber} of {@code shardId} or a later one was processed.
+     */
+    boolean reached(String shardId, BigInteger sequenceNumber) {
+      BigInteger last = lastSequence.get(shardId);
+      return last != null && last.compareTo(sequenceNumber) >= 0;
     }
   }
 
