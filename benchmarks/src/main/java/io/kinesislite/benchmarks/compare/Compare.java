@@ -36,6 +36,7 @@ public final class Compare {
   static List<Comparison> all() {
     return List.of(
         new ProducerComparison(), // kpl-lite against the real KPL
+        new ConsumerComparison(), // kcl-lite against the real KCL
         new AgentComparison(), // log-agent against the read floor
         new EngineComparison() // serve against kinesalite and kinesis-mock
         );
