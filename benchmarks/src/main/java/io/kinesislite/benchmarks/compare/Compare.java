@@ -96,7 +96,7 @@ public final class Compare {
         new Workspace(
             work != null ? work : Files.createTempDirectory("kinesis-lite-compare-"),
             Files.isDirectory(peerLib) ? Optional.of(peerLib) : Optional.empty());
-    Report report = new Report(mode, "benchmarks/compare " + String.join(" ", args));
+    Report report = new Report(mode, String.join(" ", prepend("benchmarks/compare", args)));
     long start = System.nanoTime();
     for (Comparison c : chosen) {
       out.println("== " + c.name() + " (" + mode.name().toLowerCase(Locale.ROOT) + ")");
@@ -115,6 +115,13 @@ public final class Compare {
       out.println("written to " + outFile + "; logs in " + workspace.directory());
     }
     return report.failures().isEmpty() ? 0 : 1;
+  }
+
+  private static List<String> prepend(String first, String[] rest) {
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(Arrays.asList(rest));
+    return all;
   }
 
   private static String required(String option, String value) {
