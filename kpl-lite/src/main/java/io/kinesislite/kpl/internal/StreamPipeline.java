@@ -70,6 +70,12 @@ final class StreamPipeline {
   // Under strict order: retired queues whose puts are still unanswered. Until they answer, nothing
   // of this stream is sent, so that records routed anew cannot overtake them.
   private final java.util.Set<ShardQueue> draining = ConcurrentHashMap.newKeySet();
+  // A new map is published and the records that waited for it are moved to their shards' queues
+  // in one step, so that no record added meanwhile can reach a shard queue, and be sent, ahead of
+  // older records of its key still waiting to move. Adders hold the read lock while they route;
+  // applying a map takes the write lock.
+  private final java.util.concurrent.locks.ReentrantReadWriteLock mapSwitch =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   StreamPipeline(
       String name,
@@ -92,7 +98,12 @@ final class StreamPipeline {
 
   /** Routes a record to the queue of its predicted shard; wakes the sender if it should look. */
   void route(UserRecord record, long deadline) {
-    route(record, deadline, false);
+    mapSwitch.readLock().lock();
+    try {
+      route(record, deadline, false);
+    } finally {
+      mapSwitch.readLock().unlock();
+    }
   }
 
   private void route(UserRecord record, long deadline, boolean again) {
@@ -213,6 +224,16 @@ final class StreamPipeline {
   }
 
   private void applyMap(List<Shard> shards, long refresh) {
+    mapSwitch.writeLock().lock();
+    try {
+      switchMap(shards);
+    } finally {
+      mapSwitch.writeLock().unlock();
+    }
+    judgeMisrouted(refresh);
+  }
+
+  private void switchMap(List<Shard> shards) {
     refreshBackoffMillis = FIRST_REFRESH_BACKOFF_MILLIS;
     missing = null;
     Map<String, HashKeyRange> all = new HashMap<>();
@@ -240,7 +261,6 @@ final class StreamPipeline {
     // Ahead of what their new queues hold (records added since the map arrived are newer), and at
     // once: they waited for the map already.
     routeOlder(again, clock.millis());
-    judgeMisrouted(refresh);
   }
 
   private void refreshFailed(Throwable error) {
