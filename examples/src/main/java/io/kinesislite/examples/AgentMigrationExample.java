@@ -14,15 +14,11 @@ import io.kinesislite.transport.StartingPosition;
 import io.kinesislite.transport.StreamRecord;
 import io.kinesislite.transport.UserRecord;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +110,7 @@ public final class AgentMigrationExample implements Callable<Integer> {
   record Result(LoadedConfig loaded, AgentConfig ran, Map<String, List<String>> received) {}
 
   Result run(PrintStream out) throws IOException, InterruptedException {
-    Path file = config != null ? config : sampleFile();
+    Path file = config != null ? config : BundledFiles.asFile(SAMPLE);
     Path scratch = dir != null ? dir : Files.createTempDirectory("kinesis-lite-agent-migration-");
 
     // 1. The Kinesis Agent's file, unchanged (what `kinesis-lite-agent check-config` reads).
@@ -258,26 +254,5 @@ public final class AgentMigrationExample implements Callable<Integer> {
       }
     }
     return byStream;
-  }
-
-  /** The bundled sample as a file: itself when the examples run from target/classes. */
-  static Path sampleFile() throws IOException {
-    URL url = AgentMigrationExample.class.getClassLoader().getResource(SAMPLE);
-    if (url == null) {
-      throw new IOException(SAMPLE + " is not on the class path");
-    }
-    if ("file".equals(url.getProtocol())) {
-      try {
-        return Path.of(url.toURI());
-      } catch (URISyntaxException e) {
-        throw new IOException(e);
-      }
-    }
-    Path copy = Files.createTempFile("agent", ".json");
-    copy.toFile().deleteOnExit();
-    try (InputStream in = url.openStream()) {
-      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return copy;
   }
 }

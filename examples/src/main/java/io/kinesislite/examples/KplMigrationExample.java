@@ -8,15 +8,10 @@ import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.ResourceNotFoundException;
 import io.kinesislite.transport.Transports;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -96,7 +91,7 @@ public final class KplMigrationExample implements Callable<Integer> {
       KplProperties kpl, List<String> notes, int stored, int kinesisRecords, int failed) {}
 
   Result run(PrintStream out) throws IOException {
-    Path file = config != null ? config : sampleFile();
+    Path file = config != null ? config : BundledFiles.asFile(SAMPLE);
 
     // 1. The KPL file, unchanged: KinesisProducerConfiguration.fromPropertiesFile(file) becomes
     KplProperties kpl = KplProperties.load(file);
@@ -187,26 +182,5 @@ public final class KplMigrationExample implements Callable<Integer> {
       out.println("created the stream " + stream + " with 2 shards");
     }
     kinesis.awaitStreamActive(stream, Duration.ofMinutes(2)).join();
-  }
-
-  /** The bundled sample as a file: itself when the examples run from target/classes. */
-  static Path sampleFile() throws IOException {
-    URL url = KplMigrationExample.class.getClassLoader().getResource(SAMPLE);
-    if (url == null) {
-      throw new IOException(SAMPLE + " is not on the class path");
-    }
-    if ("file".equals(url.getProtocol())) {
-      try {
-        return Path.of(url.toURI());
-      } catch (URISyntaxException e) {
-        throw new IOException(e);
-      }
-    }
-    Path copy = Files.createTempFile("default_config", ".properties");
-    copy.toFile().deleteOnExit();
-    try (InputStream in = url.openStream()) {
-      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return copy;
   }
 }
