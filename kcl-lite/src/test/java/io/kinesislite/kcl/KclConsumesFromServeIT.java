@@ -238,8 +238,10 @@ class KclConsumesFromServeIT {
     kcl.thread.start();
     assertThat(parentHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS))
         .as(
-            "the KCL (%s) delivered a first batch of %s within %s; %s",
-            mode, SPLIT_SHARD, WAIT, state())
+            () ->
+                String.format(
+                    "the KCL (%s) delivered a first batch of %s within %s; %s",
+                    mode, SPLIT_SHARD, WAIT, state()))
         .isTrue();
     mark("KCL holds its first batch of " + SPLIT_SHARD);
 
@@ -410,6 +412,7 @@ class KclConsumesFromServeIT {
   private String state() {
     Map<String, Long> byShard =
         deliveries.values().stream()
+            .filter(l -> !l.isEmpty())
             .map(l -> l.get(0).shardId())
             .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
     Set<String> missing = new HashSet<>(produced.keySet());
@@ -541,16 +544,22 @@ class KclConsumesFromServeIT {
       List<KinesisClientRecord> records = input.records();
       for (KinesisClientRecord r : records) {
         String data = StandardCharsets.UTF_8.decode(r.data()).toString();
-        deliveries
-            .computeIfAbsent(data, k -> new CopyOnWriteArrayList<>())
-            .add(
-                new Delivery(
-                    order.incrementAndGet(),
-                    shardId,
-                    r.partitionKey(),
-                    r.sequenceNumber(),
-                    r.subSequenceNumber(),
-                    r.aggregated()));
+        Delivery delivery =
+            new Delivery(
+                order.incrementAndGet(),
+                shardId,
+                r.partitionKey(),
+                r.sequenceNumber(),
+                r.subSequenceNumber(),
+                r.aggregated());
+        // compute, not computeIfAbsent-then-add: a reader must never see a key with no delivery
+        deliveries.compute(
+            data,
+            (k, got) -> {
+              List<Delivery> list = got == null ? new CopyOnWriteArrayList<>() : got;
+              list.add(delivery);
+              return list;
+            });
       }
       if (records.isEmpty()) {
         return;
