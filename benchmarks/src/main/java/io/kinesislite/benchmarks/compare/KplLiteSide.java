@@ -19,6 +19,7 @@ final class KplLiteSide implements ProducerSideMain.Side {
     return ProducerConfig.builder()
         .metricsLevel(ProducerConfig.MetricsLevel.NONE)
         .rateLimit(150)
+        .maxOutstandingRecords(ProducerSideMain.MAX_OUTSTANDING)
         .build();
   }
 
