@@ -154,12 +154,18 @@ class ServeRobustnessIT {
     java.util.Arrays.fill(big, (byte) ' ');
     big[0] = '{';
     big[big.length - 1] = '}';
-    assertThat(send(request("ListStreams", JSON_TYPE, big)).statusCode()).isEqualTo(413);
+    assertError(send(request("ListStreams", JSON_TYPE, big)), 413, "ValidationException");
 
     // Announced but not sent: the server answers from the Content-Length, without waiting.
     try (Socket socket = RawHttp.connect(server.port())) {
-      socket.getOutputStream().write(RawHttp.head("PutRecord", JSON_TYPE, 1L << 30));
-      assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(413);
+      socket.getOutputStream().write(RawHttp.head("PutRecord", CBOR_TYPE, 1L << 30));
+      RawHttp.Response answer = RawHttp.read(socket.getInputStream());
+      assertThat(answer.status()).isEqualTo(413);
+      // Typed like every other error, in the request's wire format, so that clients can tell it.
+      assertThat(answer.headers().get("content-type")).isEqualTo(CBOR_TYPE);
+      assertThat(CBOR.readTree(answer.body()).path("__type").asText())
+          .isEqualTo("ValidationException");
+      assertThat(CBOR.readTree(answer.body()).path("message").asText()).contains("maxRequestBytes");
     }
     assertThat(post("ListStreams", "{}").statusCode()).isEqualTo(200);
   }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
@@ -183,6 +184,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "The request is not valid HTTP: "
                 + (cause != null && cause.getMessage() != null ? cause.getMessage() : "malformed"));
     sendError(ctx, Wire.JSON, requestId, e, true);
+  }
+
+  /**
+   * Answers a request whose body is over {@code maxRequestBytes} with 413 and a {@code
+   * ValidationException} in the request's wire format, and closes the connection.
+   */
+  static void rejectOversized(ChannelHandlerContext ctx, HttpRequest request, int maxRequestBytes) {
+    Wire wire = Wire.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    ApiException e =
+        new ApiException(
+            413,
+            "ValidationException",
+            "The request body is larger than this server accepts (maxRequestBytes "
+                + maxRequestBytes
+                + " bytes).");
+    sendError(ctx, wire, UUID.randomUUID().toString(), e, true);
   }
 
   private void probe(ChannelHandlerContext ctx, FullHttpRequest request) {

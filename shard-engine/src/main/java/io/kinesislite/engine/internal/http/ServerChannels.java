@@ -6,7 +6,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -89,8 +91,28 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
 
   private void addHttp1(ChannelPipeline p) {
     p.addLast(new HttpServerKeepAliveHandler());
-    p.addLast(new HttpObjectAggregator(maxRequestBytes));
+    p.addLast(aggregator());
     p.addLast(api);
+  }
+
+  /**
+   * Collects a request's body up to {@code maxRequestBytes}. Over it, the request is answered 413
+   * with a {@code __type} and {@code message} as every other error is, rather than Netty's bare 413
+   * with no body, which clients could only report as an unknown error; the connection is then
+   * closed, since the rest of the body would otherwise be read as the next request.
+   */
+  private HttpObjectAggregator aggregator() {
+    return new HttpObjectAggregator(maxRequestBytes) {
+      @Override
+      protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+          throws Exception {
+        if (oversized instanceof HttpRequest request) {
+          ApiHandler.rejectOversized(ctx, request, maxRequestBytes);
+        } else {
+          super.handleOversizedMessage(ctx, oversized);
+        }
+      }
+    };
   }
 
   private ChannelInitializer<Channel> http2() {
@@ -115,10 +137,7 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
           protected void initChannel(Channel stream) {
             stream
                 .pipeline()
-                .addLast(
-                    new Http2StreamFrameToHttpObjectCodec(true),
-                    new HttpObjectAggregator(maxRequestBytes),
-                    api);
+                .addLast(new Http2StreamFrameToHttpObjectCodec(true), aggregator(), api);
           }
         });
   }
