@@ -130,6 +130,14 @@ final class SignatureCheck {
     String declared = headers.get("X-Amz-Content-Sha256");
     List<String> payloadHashes = new ArrayList<>();
     if (declared != null) {
+      // The signature covers the declared hash, not the body: unless the client chose not to
+      // sign the payload, the body must be the one hashed, or anyone could swap it in transit.
+      if (!declared.equals(UNSIGNED) && !declared.equalsIgnoreCase(hex(sha256(body)))) {
+        throw new ApiException(
+            400,
+            "InvalidSignatureException",
+            "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      }
       payloadHashes.add(declared);
     } else {
       // Without the header the client may have signed the body's hash or, over TLS, not at all.
