@@ -167,6 +167,20 @@ class ServeRobustnessIT {
           .isEqualTo("ValidationException");
       assertThat(CBOR.readTree(answer.body()).path("message").asText()).contains("maxRequestBytes");
     }
+    // The same when the client asks to be told before it sends the body.
+    try (Socket socket = RawHttp.connect(server.port())) {
+      String head =
+          new String(RawHttp.head("PutRecord", JSON_TYPE, 1L << 30), StandardCharsets.ISO_8859_1);
+      socket
+          .getOutputStream()
+          .write(
+              head.replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response answer = RawHttp.read(socket.getInputStream());
+      assertThat(answer.status()).isEqualTo(413);
+      assertThat(JSON.readTree(answer.body()).path("__type").asText())
+          .isEqualTo("ValidationException");
+    }
     assertThat(post("ListStreams", "{}").statusCode()).isEqualTo(200);
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.StartingPosition;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -187,10 +188,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /**
-   * Answers a request whose body is over {@code maxRequestBytes} with 413 and a {@code
-   * ValidationException} in the request's wire format, and closes the connection.
+   * Answers a request whose body is over {@code maxRequestBytes} with {@link #oversized} and closes
+   * the connection.
    */
   static void rejectOversized(ChannelHandlerContext ctx, HttpRequest request, int maxRequestBytes) {
+    ctx.writeAndFlush(oversized(ctx.alloc(), request, maxRequestBytes))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * The answer to a request whose body is over {@code maxRequestBytes}: 413 with a {@code
+   * ValidationException} in the request's wire format, and {@code Connection: close}.
+   */
+  static FullHttpResponse oversized(
+      ByteBufAllocator alloc, HttpRequest request, int maxRequestBytes) {
     Wire wire = Wire.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
     ApiException e =
         new ApiException(
@@ -199,7 +210,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "The request body is larger than this server accepts (maxRequestBytes "
                 + maxRequestBytes
                 + " bytes).");
-    sendError(ctx, wire, UUID.randomUUID().toString(), e, true);
+    FullHttpResponse response =
+        response(
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            wire,
+            UUID.randomUUID().toString(),
+            errorBody(alloc, wire, e),
+            e.code);
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return response;
   }
 
   private void probe(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -262,16 +281,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Answers {@code e}; with {@code close}, says so and closes the connection once it is sent. */
   private static void sendError(
       ChannelHandlerContext ctx, Wire wire, String requestId, ApiException e, boolean close) {
-    ByteBuf buffer = ctx.alloc().buffer();
+    ByteBuf buffer = errorBody(ctx.alloc(), wire, e);
+    write(ctx, HttpResponseStatus.valueOf(e.status), wire, requestId, buffer, e.code, close);
+  }
+
+  private static ByteBuf errorBody(ByteBufAllocator alloc, Wire wire, ApiException e) {
+    ByteBuf buffer = alloc.buffer();
     try (JsonGenerator g = wire.generator(new ByteBufOutputStream(buffer))) {
       g.writeStartObject();
       g.writeStringField("__type", e.code);
       g.writeStringField("message", e.getMessage());
       g.writeEndObject();
     } catch (IOException io) {
+      buffer.release();
       throw new IllegalStateException("cannot encode an error answer", io);
     }
-    write(ctx, HttpResponseStatus.valueOf(e.status), wire, requestId, buffer, e.code, close);
+    return buffer;
   }
 
   private static void write(
@@ -282,6 +307,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ByteBuf body,
       String errorType,
       boolean close) {
+    FullHttpResponse response = response(status, wire, requestId, body, errorType);
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response);
+    }
+  }
+
+  private static FullHttpResponse response(
+      HttpResponseStatus status, Wire wire, String requestId, ByteBuf body, String errorType) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response
         .headers()
@@ -291,12 +327,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (errorType != null) {
       response.headers().set("x-amzn-ErrorType", errorType);
     }
-    if (close) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.writeAndFlush(response);
-    }
+    return response;
   }
 
   @Override

@@ -9,6 +9,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -26,6 +28,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +114,20 @@ final class ServerChannels extends ChannelInitializer<SocketChannel> {
         } else {
           super.handleOversizedMessage(ctx, oversized);
         }
+      }
+
+      @Override
+      protected Object newContinueResponse(
+          HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        // "Expect: 100-continue" with a length over the limit: the same typed 413, not a bare one.
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (answer instanceof HttpResponse response
+            && response.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)
+            && start instanceof HttpRequest request) {
+          ReferenceCountUtil.release(answer);
+          return ApiHandler.oversized(pipeline.channel().alloc(), request, maxContentLength);
+        }
+        return answer;
       }
     };
   }
