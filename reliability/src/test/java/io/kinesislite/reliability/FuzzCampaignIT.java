@@ -296,6 +296,11 @@ class FuzzCampaignIT {
     report.figure("seed", Long.toString(seed));
     report.figure("failures", Long.toString(failures));
     report.note(
+        "Found by this campaign and fixed in serve: a body over `maxRequestBytes` (sent, announced"
+            + " by `Content-Length`, or announced with `Expect: 100-continue`) was answered with"
+            + " Netty's bare 413 without `__type`; it is now 413 `ValidationException` with a"
+            + " message, in the request's JSON or CBOR.");
+    report.note(
         "Replay a run with `-Dkinesislite.fuzz.seed=" + seed + "` (targets use seed, +1, +2).");
     report.build().write();
   }

@@ -76,6 +76,7 @@ public final class LoggedPipeline {
       AgentConfig agentConfig =
           AgentConfig.builder()
               .stateDirectory(dir.resolve("state"))
+              .scanInterval(Duration.ofMillis(100))
               .metricsAddress(new InetSocketAddress("127.0.0.1", 0))
               .flows(
                   List.of(
