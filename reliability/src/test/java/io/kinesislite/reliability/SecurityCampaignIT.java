@@ -181,6 +181,45 @@ class SecurityCampaignIT {
           400,
           "InvalidSignatureException");
       outcomes.forEach((name, outcome) -> figures.put("SigV4: " + name, outcome));
+
+      // Then random damage, many more rounds in the full form: each must be refused.
+      int rounds = (int) CampaignMode.current().pick(30, 3_000);
+      java.util.Random random = new java.util.Random(Long.getLong("kinesislite.security.seed", 6));
+      Map<String, Integer> refused = new TreeMap<>();
+      for (int i = 0; i < rounds; i++) {
+        byte[] original =
+            ("{\"Limit\":" + (1 + random.nextInt(100)) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] damaged = original.clone();
+        damaged[random.nextInt(damaged.length)] ^= (byte) (1 + random.nextInt(255));
+        String secret = SECRET.substring(0, random.nextInt(SECRET.length())) + "?";
+        Duration skew = Duration.ofSeconds(301 + random.nextInt(86_400));
+        Instant stale = random.nextBoolean() ? now.minus(skew) : now.plus(skew);
+        boolean declare = random.nextBoolean();
+        String kind =
+            switch (random.nextInt(3)) {
+              case 0 -> "random body damage";
+              case 1 -> "random wrong secret";
+              default -> "random date beyond the skew";
+            };
+        List<String> headers =
+            switch (kind) {
+              case "random body damage" -> signed(KEY_ID, SECRET, now, original, declare);
+              case "random wrong secret" -> signed(KEY_ID, secret, now, original, declare);
+              default -> signed(KEY_ID, SECRET, stale, original, declare);
+            };
+        Map<String, String> ignored = new TreeMap<>();
+        expect(
+            server,
+            ignored,
+            kind,
+            headers,
+            kind.equals("random body damage") ? damaged : original,
+            400,
+            "InvalidSignatureException");
+        refused.merge(kind, 1, Integer::sum);
+      }
+      refused.forEach(
+          (kind, n) -> figures.put("SigV4: " + kind + ", refused", Integer.toString(n)));
     }
   }
 
