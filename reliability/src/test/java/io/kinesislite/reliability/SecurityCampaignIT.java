@@ -281,12 +281,16 @@ class SecurityCampaignIT {
     CampaignReport.Builder report =
         CampaignReport.builder(6, "Security")
             .what(
-                "`serve` (default `ServerConfig` host) and the log-agent's metrics endpoint"
+                "`serve` (default `ServerConfig` host; `kinesis-lite serve --host` defaults to"
+                    + " 127.0.0.1 too) and the log-agent's metrics endpoint"
                     + " (default address's host) checked in /proc/net/tcp{,6} to listen on"
                     + " loopback only, and a connection to each non-loopback address of the host"
                     + " refused; `serve` with SigV4 on sent requests signed by hand: correct,"
                     + " unsigned, wrong secret, unknown key, tampered body (with and without the"
-                    + " payload hash declared) and dates 10 min off; a pipeline at INFO (serve"
+                    + " payload hash declared) and dates 10 min off, then random damage (a"
+                    + " flipped body byte, a wrong secret, a date beyond the skew; 30 rounds short,"
+                    + " 3,000 full); faults injected counts every hostile request and probe; a"
+                    + " pipeline at INFO (serve"
                     + " with SigV4, kpl-lite, the log-agent and a kcl-lite worker, all signing"
                     + " with a session token) in a child JVM, its stderr searched for the secret,"
                     + " the token and the records' payload.")
