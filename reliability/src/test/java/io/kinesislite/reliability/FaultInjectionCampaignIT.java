@@ -1,0 +1,464 @@
+package io.kinesislite.reliability;
+
+import static io.kinesislite.testkit.TransportAssertions.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kinesislite.engine.EngineConfig;
+import io.kinesislite.engine.KinesisServer;
+import io.kinesislite.engine.ServerConfig;
+import io.kinesislite.kcl.ConsumerConfig;
+import io.kinesislite.kcl.EmbeddedLeaseStore;
+import io.kinesislite.kcl.InitialPosition;
+import io.kinesislite.kcl.Worker;
+import io.kinesislite.kpl.KinesisProducer;
+import io.kinesislite.kpl.ProducerConfig;
+import io.kinesislite.reliability.FaultPlan.Fault;
+import io.kinesislite.testkit.Eventually;
+import io.kinesislite.testkit.UniqueNames;
+import io.kinesislite.transport.KinesisTransport;
+import io.kinesislite.transport.TransportConfig;
+import io.kinesislite.transport.Transports;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Campaign 2, throttling and errors: the engine with its Kinesis limits on, served by {@code serve}
+ * in process, reached through a {@link FaultProxy} that answers a fraction of the calls with a
+ * throttling error or an internal error, drops the connection before or after serve acted, or holds
+ * the answer back; now and then a storm multiplies the rates. Two kpl-lite producers (one
+ * aggregating, one not) with small buffer limits write a 2-shard stream, which is less than they
+ * try to write, so the engine throttles them too; two kcl-lite workers (leases in an {@code
+ * EmbeddedLeaseStore}) consume it, through the same proxy.
+ *
+ * <p>It checks that producers and consumers make progress while the faults are on (in both halves
+ * of the run), that every producer future completes, acknowledged or failed with a documented error
+ * after its RecordTtl, that no acknowledged record is lost and none consumed was never written or
+ * changed, that each producer's outstanding records and bytes never exceed its limits (sampled
+ * every few milliseconds, and the limits were reached), and that every kind of fault was injected
+ * and reached the producers as the error it stands for.
+ *
+ * <p>Set {@code -Dkinesislite.reliability.seed=N} to repeat a run's fault decisions (their order
+ * across threads still varies).
+ */
+class FaultInjectionCampaignIT {
+  private static final CampaignMode MODE = CampaignMode.current();
+  private static final Duration RUN = MODE.pick(Duration.ofSeconds(12), Duration.ofSeconds(270));
+  private static final Duration RECORD_TTL =
+      MODE.pick(Duration.ofSeconds(10), Duration.ofSeconds(30));
+  private static final Duration BUFFER_FULL_WAIT = Duration.ofSeconds(2);
+  private static final int SHARDS = 2;
+  private static final int ADDERS_PER_PRODUCER = 2;
+  private static final FaultPlan.Rates RATES =
+      new FaultPlan.Rates(
+          0.04, 0.02, 0.015, 0.015, 0.03, Duration.ofMillis(100), Duration.ofMillis(1_500));
+  private static final double STORM_FACTOR = 4;
+
+  /** A producer with its limits, its adders, its progress and the peaks of what it held. */
+  private record Side(
+      String name,
+      KinesisProducer producer,
+      RecordAdders adders,
+      StallWatch progress,
+      AtomicLong peakRecords,
+      AtomicLong peakBytes) {}
+
+  private final long seed = Long.getLong("kinesislite.reliability.seed", System.nanoTime());
+  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final List<Side> sides = new ArrayList<>();
+  private final Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    for (Side s : sides) {
+      s.adders().stop(BUFFER_FULL_WAIT.plusSeconds(5));
+    }
+    Exception first = null;
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      try {
+        closing.get(i).close();
+      } catch (Exception e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    Eventually.within(
+        Duration.ofSeconds(30),
+        "every thread the campaign started has stopped",
+        () -> campaignThreads().isEmpty(),
+        this::campaignThreads);
+  }
+
+  private String campaignThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !threadsBefore.contains(t))
+        .map(Thread::getName)
+        // The JDK's own threads, shared by the whole JVM and never stopped.
+        .filter(n -> !n.startsWith("ForkJoinPool.commonPool"))
+        .filter(n -> !n.equals("Attach Listener") && !n.equals("CompletableFutureDelayScheduler"))
+        .sorted()
+        .collect(Collectors.joining(", "));
+  }
+
+  @Test
+  void everyAcknowledgedRecordIsConsumedThroughThrottlingErrorsDropsAndLatencySpikes()
+      throws Exception {
+    long began = System.nanoTime();
+    String stream = UniqueNames.stream("faults");
+    KinesisServer server =
+        KinesisServer.start(
+            ServerConfig.builder()
+                .port(0)
+                .engine(EngineConfig.builder().limitsEnabled(true).build())
+                .build());
+    closing.add(server);
+    KinesisTransport direct = Transports.open(server.endpoint().toString());
+    closing.add(direct);
+    await(direct.createStream(stream, SHARDS));
+    await(direct.awaitStreamActive(stream, Duration.ofSeconds(30)));
+
+    FaultPlan plan = new FaultPlan(seed, RATES);
+    FaultProxy proxy = FaultProxy.start(server.endpoint(), plan);
+    closing.add(proxy);
+    KinesisTransport proxied =
+        Transports.open(
+            TransportConfig.builder()
+                .selection(proxy.endpoint().toString())
+                .callTimeout(Duration.ofSeconds(10))
+                .connectTimeout(Duration.ofSeconds(2))
+                .build());
+    closing.add(proxied);
+
+    RecordLedger ledger = new RecordLedger((int) MODE.pick(1_000_000, 8_000_000));
+    AttemptTally attempts = new AttemptTally();
+    // One producer bound by its record count, the other by its bytes (records are 100 to 1,000
+    // bytes): both limits are exercised.
+    ProducerConfig aggregating =
+        producerConfig().aggregationEnabled(true).maxOutstandingRecords(300).build();
+    ProducerConfig plain =
+        producerConfig().aggregationEnabled(false).maxOutstandingBytes(256 * 1024).build();
+    addSide("aggregating", aggregating, proxied, stream, ledger, attempts);
+    addSide("plain", plain, proxied, stream, ledger, attempts);
+
+    StallWatch consumerProgress = new StallWatch();
+    LongAdder batches = new LongAdder();
+    EmbeddedLeaseStore leases = EmbeddedLeaseStore.inMemory();
+    closing.add(leases);
+    List<Worker> workers = new ArrayList<>();
+    String application = UniqueNames.table("faults-app");
+    for (int i = 1; i <= 2; i++) {
+      Worker w =
+          Worker.create(
+              ConsumerConfig.builder()
+                  .applicationName(application)
+                  .streamName(stream)
+                  .workerId("worker-" + i)
+                  .initialPosition(InitialPosition.trimHorizon())
+                  .takeInterval(Duration.ofMillis(500))
+                  .idleWait(Duration.ofMillis(200))
+                  .shutdownTimeout(Duration.ofSeconds(5))
+                  .build(),
+              proxied,
+              leases,
+              shard -> new DeliveryRecorder(ledger, consumerProgress, batches));
+      closing.add(w);
+      workers.add(w);
+      w.start();
+    }
+    // Balanced before the faults start, so that no lease moves during the run.
+    Eventually.within(
+        Duration.ofSeconds(30),
+        "each worker holds one shard",
+        () -> workers.stream().allMatch(w -> w.heldShards().size() == SHARDS / workers.size()));
+
+    List<Runnable> probes = new ArrayList<>();
+    for (Side s : sides) {
+      probes.add(
+          () -> {
+            long records = s.producer().outstandingRecords();
+            s.peakRecords().accumulateAndGet(records, Math::max);
+            s.peakBytes().accumulateAndGet(s.producer().outstandingBytes(), Math::max);
+            s.progress().check();
+          });
+    }
+    probes.add(
+        () -> {
+          if (ledger.pendingConsumption() == 0) {
+            consumerProgress.idle(); // nothing acknowledged waits: not a stall
+          }
+          consumerProgress.check();
+        });
+    // The fault phase: producers add as fast as their buffers let them, faults on, storms now and
+    // then; the figures of the two halves show progress all along.
+    plan.on();
+    consumerProgress.start();
+    for (Side s : sides) {
+      s.progress().start();
+      s.adders().start(ADDERS_PER_PRODUCER);
+    }
+    long faultsStarted = System.nanoTime();
+    Duration setUp = Duration.ofNanos(faultsStarted - began);
+    long deadline = faultsStarted + RUN.toNanos();
+    long midpoint = faultsStarted + RUN.toNanos() / 2;
+    AtomicReference<long[]> halfway = new AtomicReference<>();
+    probes.add(
+        () -> {
+          if (halfway.get() == null && System.nanoTime() >= midpoint) {
+            halfway.set(new long[] {ledger.acknowledged(), ledger.distinctConsumed()});
+          }
+        });
+    SamplingThread sampler = new SamplingThread("campaign2-sampler", Duration.ofMillis(5), probes);
+    closing.add(sampler);
+    Random storms = new Random(seed ^ 0x5DEECE66DL);
+    int stormCount = 0;
+    while (deadline - System.nanoTime() > 0) {
+      sleepAtMost(2_000 + storms.nextInt(4_000), deadline); // a calm interval of the chaos loop
+      if (deadline - System.nanoTime() > 0) {
+        plan.storm(STORM_FACTOR);
+        stormCount++;
+        sleepAtMost(500 + storms.nextInt(1_500), deadline); // the storm's length
+        plan.storm(1);
+      }
+    }
+    for (Side s : sides) {
+      s.adders().stop(BUFFER_FULL_WAIT.plusSeconds(5));
+    }
+    long faultsEnded = System.nanoTime();
+    Duration faultPhase = Duration.ofNanos(faultsEnded - faultsStarted);
+    long[] end = {ledger.acknowledged(), ledger.distinctConsumed()};
+
+    // Faults stay on: every future must complete within its RecordTtl regardless.
+    sides.forEach(s -> s.producer().flush());
+    Eventually.within(
+        RECORD_TTL.plusSeconds(30),
+        "every producer future completed",
+        () -> ledger.completed() == ledger.written(),
+        () -> ledger.completed() + " of " + ledger.written() + " completed");
+    sides.forEach(s -> s.progress().stop());
+    Eventually.within(
+        Duration.ofSeconds(60),
+        "every acknowledged record consumed",
+        () -> ledger.pendingConsumption() == 0,
+        () -> ledger.pendingConsumption() + " acknowledged records not consumed yet");
+    consumerProgress.stop();
+    plan.off();
+    sampler.close();
+    Duration drain = Duration.ofNanos(System.nanoTime() - faultsEnded);
+    Duration took = Duration.ofNanos(System.nanoTime() - began);
+    RecordLedger.Tally tally = ledger.tally();
+
+    CampaignReport.Builder report =
+        CampaignReport.builder(2, "Throttling and errors")
+            .what(
+                "serve in process with the engine's Kinesis limits on (a "
+                    + SHARDS
+                    + "-shard stream, less than the producers try to write), reached through a"
+                    + " fault-injecting HTTP proxy that answers a fraction of the calls with a"
+                    + " throttling error (400) or an internal error (500), drops the connection"
+                    + " before or after serve acted, or delays the answer by 0.1 to 1.5 s; storms"
+                    + " multiply the rates by "
+                    + (int) STORM_FACTOR
+                    + ". Two kpl-lite producers (aggregating and not, "
+                    + ADDERS_PER_PRODUCER
+                    + " adding threads each, small buffer limits) write; two kcl-lite workers"
+                    + " (EmbeddedLeaseStore) consume through the same proxy. Faults stay on until"
+                    + " every future has completed and every acknowledged record is consumed.")
+            .ran(faultPhase)
+            .faults(proxy.injectedTotal())
+            .records(ledger.written(), tally.lost(), tally.duplicates())
+            .worstRecovery(
+                worstStall(consumerProgress),
+                "longest time a producer or consumer made no progress");
+    for (Fault f : Fault.values()) {
+      report.figure("faults: " + f.label(), format(proxy.injected(f)));
+    }
+    report
+        .figure(
+            "faults on PutRecords / GetRecords",
+            format(faultsOn(proxy, "PutRecords")) + " / " + format(faultsOn(proxy, "GetRecords")))
+        .figure(
+            "calls through the proxy",
+            format(proxy.callsByOperation().values().stream().mapToLong(Long::longValue).sum()))
+        .figure("storms", Integer.toString(stormCount))
+        .figure("records acknowledged", format(ledger.acknowledged()))
+        .figure("records failed (future failed)", format(tally.failed()) + failureKinds())
+        .figure("failed but stored all the same", format(tally.failedButStored()))
+        .figure("adds refused (BufferFullException)", format(ledger.refusedCount()))
+        .figure(
+            "adds that waited for room",
+            format(sides.stream().mapToLong(s -> s.adders().blockedAdds()).sum()));
+    for (Side s : sides) {
+      ProducerConfig c = s.producer().config();
+      report.figure(
+          "peak outstanding, " + s.name() + " producer (limit)",
+          format(s.peakRecords().get())
+              + " records ("
+              + format(c.maxOutstandingRecords())
+              + "), "
+              + format(s.peakBytes().get())
+              + " bytes ("
+              + format(c.maxOutstandingBytes())
+              + ")");
+      report.figure(
+          "worst producer stall, " + s.name(), CampaignReport.format(s.progress().worst()));
+    }
+    report
+        .figure("worst consumer stall", CampaignReport.format(consumerProgress.worst()))
+        .figure(
+            "throttled attempts, by serve's limits / injected",
+            format(attempts.of("ProvisionedThroughputExceededException", false))
+                + " / "
+                + format(attempts.of("ProvisionedThroughputExceededException", true)))
+        .figure("failed attempts (per record) by code", counts(attempts.all()))
+        .figure("calls through the proxy by operation", counts(proxy.callsByOperation()))
+        .figure("consumer batches", format(batches.sum()))
+        .figure("seed", Long.toString(seed))
+        .note(
+            "Records written are those added to a producer; a record whose future failed was"
+                + " not acknowledged, so it is not lost if no consumer saw it. Duplicates are"
+                + " records of puts that serve stored but whose answer the proxy dropped: the"
+                + " producer tried them again, as documented.")
+        .note(
+            String.format(
+                Locale.ROOT,
+                "The whole test took %s: %s to start, %s of adding under faults, then %s until"
+                    + " every future had completed and every acknowledged record was consumed"
+                    + " (faults still on).",
+                CampaignReport.format(took),
+                CampaignReport.format(setUp),
+                CampaignReport.format(faultPhase),
+                CampaignReport.format(drain)));
+    report.build().write();
+
+    // Producers and consumers made progress in both halves of the fault phase.
+    long[] half = halfway.get();
+    assertThat(half).as("the sampler saw the middle of the fault phase").isNotNull();
+    assertThat(half[0]).as("records acknowledged in the first half").isPositive();
+    assertThat(end[0] - half[0]).as("records acknowledged in the second half").isPositive();
+    assertThat(half[1]).as("records consumed in the first half").isPositive();
+    assertThat(end[1] - half[1]).as("records consumed in the second half").isPositive();
+    assertThat(ledger.full()).as("the ledger had room for every record").isFalse();
+
+    // Every future completed, and every failure is a documented one.
+    assertThat(ledger.completed()).as("futures completed").isEqualTo(ledger.written());
+    for (Side s : sides) {
+      assertThat(s.adders().undocumentedFailures())
+          .as("failures of the %s producer other than RecordExpiredException", s.name())
+          .isEmpty();
+    }
+
+    // Nothing acknowledged was lost; nothing consumed was made up or changed.
+    assertThat(tally.lost()).as("acknowledged records never consumed").isZero();
+    assertThat(ledger.phantoms()).as("consumed records that were never written").isZero();
+    assertThat(ledger.corrupt()).as("consumed records whose data changed").isZero();
+
+    // Memory stayed within the configured bounds, and the bounds were what held the adders back.
+    for (Side s : sides) {
+      ProducerConfig c = s.producer().config();
+      assertThat(s.peakRecords().get())
+          .as("peak outstanding records of the %s producer", s.name())
+          .isLessThanOrEqualTo(c.maxOutstandingRecords());
+      assertThat(s.peakBytes().get())
+          .as("peak outstanding bytes of the %s producer", s.name())
+          .isLessThanOrEqualTo(c.maxOutstandingBytes());
+      assertThat(
+              s.peakRecords().get() >= c.maxOutstandingRecords() * 9 / 10
+                  || s.peakBytes().get() >= c.maxOutstandingBytes() * 9 / 10)
+          .as("the %s producer reached 90 %% of one of its limits", s.name())
+          .isTrue();
+    }
+
+    // Every kind of fault was injected, and reached the producers as the error it stands for.
+    for (Fault f : Fault.values()) {
+      assertThat(proxy.injected(f)).as("faults injected: %s", f.label()).isPositive();
+    }
+    assertThat(attempts.of("ProvisionedThroughputExceededException", true))
+        .as("attempts throttled by the proxy")
+        .isPositive();
+    assertThat(attempts.of("ProvisionedThroughputExceededException", false))
+        .as("attempts throttled by the engine's own limits")
+        .isPositive();
+    assertThat(attempts.of("InternalFailure", true))
+        .as("attempts failed with the proxy's internal error")
+        .isPositive();
+    assertThat(attempts.of("TransportIoException", false))
+        .as("attempts failed by a dropped connection")
+        .isPositive();
+    assertThat(faultsOn(proxy, "GetRecords"))
+        .as("faults injected into consumers' reads")
+        .isPositive();
+  }
+
+  private ProducerConfig.Builder producerConfig() {
+    return ProducerConfig.builder()
+        .recordTtl(RECORD_TTL)
+        .recordMaxBufferedTime(Duration.ofMillis(50))
+        .bufferFullWait(BUFFER_FULL_WAIT)
+        .closeTimeout(Duration.ofSeconds(5));
+  }
+
+  private void addSide(
+      String name,
+      ProducerConfig config,
+      KinesisTransport transport,
+      String stream,
+      RecordLedger ledger,
+      AttemptTally attempts) {
+    KinesisProducer producer = KinesisProducer.create(config, transport);
+    closing.add(producer);
+    StallWatch progress = new StallWatch();
+    RecordAdders adders =
+        new RecordAdders("campaign2-" + name, producer, stream, ledger, progress, attempts);
+    sides.add(new Side(name, producer, adders, progress, new AtomicLong(), new AtomicLong()));
+  }
+
+  private Duration worstStall(StallWatch consumer) {
+    Duration worst = consumer.worst();
+    for (Side s : sides) {
+      worst = s.progress().worst().compareTo(worst) > 0 ? s.progress().worst() : worst;
+    }
+    return worst;
+  }
+
+  private static long faultsOn(FaultProxy proxy, String operation) {
+    long n = 0;
+    for (Fault f : Fault.values()) {
+      n += proxy.injected(operation, f);
+    }
+    return n;
+  }
+
+  private String failureKinds() {
+    Map<String, Long> kinds = new java.util.TreeMap<>();
+    sides.forEach(s -> s.adders().failures().forEach((k, n) -> kinds.merge(k, n, Long::sum)));
+    return kinds.isEmpty() ? "" : " (" + counts(kinds) + ")";
+  }
+
+  private static void sleepAtMost(long millis, long deadlineNanos) throws InterruptedException {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    Thread.sleep(Math.max(0, Math.min(millis, left)));
+  }
+
+  private static String counts(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + ": " + format(e.getValue()))
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String format(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}
