@@ -22,10 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -54,9 +54,22 @@ import org.junit.jupiter.api.Test;
  */
 class FaultInjectionCampaignIT {
   private static final CampaignMode MODE = CampaignMode.current();
-  private static final Duration RUN = MODE.pick(Duration.ofSeconds(12), Duration.ofSeconds(270));
+  private static final Duration RUN = MODE.pick(Duration.ofSeconds(14), Duration.ofSeconds(270));
   private static final Duration RECORD_TTL =
-      MODE.pick(Duration.ofSeconds(10), Duration.ofSeconds(30));
+      MODE.pick(Duration.ofSeconds(4), Duration.ofSeconds(10));
+  // Below RecordTtl, as kpl-lite's docs ask, and above the longest latency spike.
+  private static final Duration CALL_TIMEOUT =
+      MODE.pick(Duration.ofSeconds(3), Duration.ofSeconds(5));
+
+  /**
+   * Write outages: every PutRecords gets one fault for longer than RecordTtl, so records expire.
+   */
+  private static final List<Fault> OUTAGES =
+      MODE.pick(
+          List.of(Fault.DROP_AFTER),
+          List.of(Fault.DROP_AFTER, Fault.INTERNAL_ERROR, Fault.THROTTLE, Fault.DROP_BEFORE));
+
+  private static final Duration OUTAGE = RECORD_TTL.plusSeconds(MODE.pick(2, 3));
   private static final Duration BUFFER_FULL_WAIT = Duration.ofSeconds(2);
   private static final int SHARDS = 2;
   private static final int ADDERS_PER_PRODUCER = 2;
@@ -65,23 +78,14 @@ class FaultInjectionCampaignIT {
           0.04, 0.02, 0.015, 0.015, 0.03, Duration.ofMillis(100), Duration.ofMillis(1_500));
   private static final double STORM_FACTOR = 4;
 
-  /** A producer with its limits, its adders, its progress and the peaks of what it held. */
-  private record Side(
-      String name,
-      KinesisProducer producer,
-      RecordAdders adders,
-      StallWatch progress,
-      AtomicLong peakRecords,
-      AtomicLong peakBytes) {}
-
   private final long seed = Long.getLong("kinesislite.reliability.seed", System.nanoTime());
   private final List<AutoCloseable> closing = new ArrayList<>();
-  private final List<Side> sides = new ArrayList<>();
+  private final List<ProducerSide> sides = new ArrayList<>();
   private final Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
 
   @AfterEach
   void closeEverything() throws Exception {
-    for (Side s : sides) {
+    for (ProducerSide s : sides) {
       s.adders().stop(BUFFER_FULL_WAIT.plusSeconds(5));
     }
     Exception first = null;
@@ -137,7 +141,7 @@ class FaultInjectionCampaignIT {
         Transports.open(
             TransportConfig.builder()
                 .selection(proxy.endpoint().toString())
-                .callTimeout(Duration.ofSeconds(10))
+                .callTimeout(CALL_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(2))
                 .build());
     closing.add(proxied);
@@ -168,6 +172,8 @@ class FaultInjectionCampaignIT {
                   .workerId("worker-" + i)
                   .initialPosition(InitialPosition.trimHorizon())
                   .takeInterval(Duration.ofMillis(500))
+                  // One shard each from the start, rather than a steal a few rounds later.
+                  .maxLeasesPerWorker(SHARDS / 2)
                   .idleWait(Duration.ofMillis(200))
                   .shutdownTimeout(Duration.ofSeconds(5))
                   .build(),
@@ -178,62 +184,98 @@ class FaultInjectionCampaignIT {
       workers.add(w);
       w.start();
     }
-    // Balanced before the faults start, so that no lease moves during the run.
+    // Balanced before the faults start, and no lease moves during the run.
     Eventually.within(
         Duration.ofSeconds(30),
         "each worker holds one shard",
         () -> workers.stream().allMatch(w -> w.heldShards().size() == SHARDS / workers.size()));
 
+    // Sampled every 5 ms: peaks of what producers hold, stalls, and the middle of the run.
+    AtomicBoolean outageOn = new AtomicBoolean();
+    AtomicLong outageEndedAt = new AtomicLong();
+    AtomicLong acknowledgedAtOutageEnd = new AtomicLong();
+    List<Duration> recoveries = new CopyOnWriteArrayList<>();
+    AtomicReference<long[]> halfway = new AtomicReference<>();
+    AtomicLong midpoint = new AtomicLong(Long.MAX_VALUE);
     List<Runnable> probes = new ArrayList<>();
-    for (Side s : sides) {
+    for (ProducerSide s : sides) {
       probes.add(
           () -> {
-            long records = s.producer().outstandingRecords();
-            s.peakRecords().accumulateAndGet(records, Math::max);
-            s.peakBytes().accumulateAndGet(s.producer().outstandingBytes(), Math::max);
+            s.sample();
+            if (outageOn.get()) {
+              s.progress().idle(); // the test's own blackout: the stall is the recovery after it
+            }
             s.progress().check();
           });
     }
     probes.add(
         () -> {
+          long ended = outageEndedAt.get();
+          if (ended != 0 && ledger.acknowledged() > acknowledgedAtOutageEnd.get()) {
+            recoveries.add(Duration.ofNanos(System.nanoTime() - ended));
+            outageEndedAt.set(0);
+          }
           if (ledger.pendingConsumption() == 0) {
             consumerProgress.idle(); // nothing acknowledged waits: not a stall
           }
           consumerProgress.check();
+          if (halfway.get() == null && System.nanoTime() >= midpoint.get()) {
+            halfway.set(new long[] {ledger.acknowledged(), ledger.distinctConsumed()});
+          }
         });
-    // The fault phase: producers add as fast as their buffers let them, faults on, storms now and
-    // then; the figures of the two halves show progress all along.
+
+    // The chaos timeline: storms at random, and the write outages spread over the run.
+    Random random = new Random(seed ^ 0x5DEECE66DL);
+    ChaosSchedule chaos = new ChaosSchedule();
+    LongAdder storms = new LongAdder();
+    long runMillis = RUN.toMillis();
+    for (long t = 2_000 + random.nextInt(4_000);
+        t < runMillis;
+        t += 2_000 + random.nextInt(4_000)) {
+      long length = 500 + random.nextInt(1_500);
+      chaos.at(
+          Duration.ofMillis(t),
+          () -> {
+            plan.storm(STORM_FACTOR);
+            storms.increment();
+          });
+      chaos.at(Duration.ofMillis(t + length), () -> plan.storm(1));
+      t += length;
+    }
+    for (int i = 0; i < OUTAGES.size(); i++) {
+      Fault kind = OUTAGES.get(i);
+      Duration start =
+          RUN.multipliedBy(2L * i + 1).dividedBy(2L * OUTAGES.size()).minus(OUTAGE.dividedBy(2));
+      chaos.at(
+          start,
+          () -> {
+            plan.outage("PutRecords", kind);
+            outageOn.set(true);
+          });
+      chaos.at(
+          start.plus(OUTAGE),
+          () -> {
+            plan.endOutage();
+            outageOn.set(false);
+            acknowledgedAtOutageEnd.set(ledger.acknowledged());
+            outageEndedAt.set(System.nanoTime());
+          });
+    }
+
+    // The fault phase: producers add as fast as their buffers let them, faults on all along.
     plan.on();
     consumerProgress.start();
-    for (Side s : sides) {
+    for (ProducerSide s : sides) {
       s.progress().start();
       s.adders().start(ADDERS_PER_PRODUCER);
     }
     long faultsStarted = System.nanoTime();
     Duration setUp = Duration.ofNanos(faultsStarted - began);
-    long deadline = faultsStarted + RUN.toNanos();
-    long midpoint = faultsStarted + RUN.toNanos() / 2;
-    AtomicReference<long[]> halfway = new AtomicReference<>();
-    probes.add(
-        () -> {
-          if (halfway.get() == null && System.nanoTime() >= midpoint) {
-            halfway.set(new long[] {ledger.acknowledged(), ledger.distinctConsumed()});
-          }
-        });
+    midpoint.set(faultsStarted + RUN.toNanos() / 2);
     SamplingThread sampler = new SamplingThread("campaign2-sampler", Duration.ofMillis(5), probes);
     closing.add(sampler);
-    Random storms = new Random(seed ^ 0x5DEECE66DL);
-    int stormCount = 0;
-    while (deadline - System.nanoTime() > 0) {
-      sleepAtMost(2_000 + storms.nextInt(4_000), deadline); // a calm interval of the chaos loop
-      if (deadline - System.nanoTime() > 0) {
-        plan.storm(STORM_FACTOR);
-        stormCount++;
-        sleepAtMost(500 + storms.nextInt(1_500), deadline); // the storm's length
-        plan.storm(1);
-      }
-    }
-    for (Side s : sides) {
+    chaos.run(RUN);
+    for (ProducerSide s : sides) {
       s.adders().stop(BUFFER_FULL_WAIT.plusSeconds(5));
     }
     long faultsEnded = System.nanoTime();
@@ -274,63 +316,39 @@ class FaultInjectionCampaignIT {
                     + ". Two kpl-lite producers (aggregating and not, "
                     + ADDERS_PER_PRODUCER
                     + " adding threads each, small buffer limits) write; two kcl-lite workers"
-                    + " (EmbeddedLeaseStore) consume through the same proxy. Faults stay on until"
-                    + " every future has completed and every acknowledged record is consumed.")
+                    + " (EmbeddedLeaseStore) consume through the same proxy. "
+                    + OUTAGES.size()
+                    + " write outage(s) of "
+                    + CampaignReport.format(OUTAGE)
+                    + ", longer than RecordTtl, give every PutRecords one fault ("
+                    + OUTAGES.stream().map(Fault::label).collect(Collectors.joining(", "))
+                    + "). Faults stay on until every future has completed and every acknowledged"
+                    + " record is consumed.")
             .ran(faultPhase)
             .faults(proxy.injectedTotal())
             .records(ledger.written(), tally.lost(), tally.duplicates())
             .worstRecovery(
-                worstStall(consumerProgress),
-                "longest time a producer or consumer made no progress");
-    for (Fault f : Fault.values()) {
-      report.figure("faults: " + f.label(), format(proxy.injected(f)));
-    }
+                FaultCampaignFigures.worstStall(sides, consumerProgress),
+                "longest time a producer or consumer made no progress, outages excluded");
+    new FaultCampaignFigures(
+            proxy,
+            ledger,
+            tally,
+            attempts,
+            sides,
+            consumerProgress,
+            recoveries,
+            storms.sum(),
+            batches.sum())
+        .addTo(report);
     report
-        .figure(
-            "faults on PutRecords / GetRecords",
-            format(faultsOn(proxy, "PutRecords")) + " / " + format(faultsOn(proxy, "GetRecords")))
-        .figure(
-            "calls through the proxy",
-            format(proxy.callsByOperation().values().stream().mapToLong(Long::longValue).sum()))
-        .figure("storms", Integer.toString(stormCount))
-        .figure("records acknowledged", format(ledger.acknowledged()))
-        .figure("records failed (future failed)", format(tally.failed()) + failureKinds())
-        .figure("failed but stored all the same", format(tally.failedButStored()))
-        .figure("adds refused (BufferFullException)", format(ledger.refusedCount()))
-        .figure(
-            "adds that waited for room",
-            format(sides.stream().mapToLong(s -> s.adders().blockedAdds()).sum()));
-    for (Side s : sides) {
-      ProducerConfig c = s.producer().config();
-      report.figure(
-          "peak outstanding, " + s.name() + " producer (limit)",
-          format(s.peakRecords().get())
-              + " records ("
-              + format(c.maxOutstandingRecords())
-              + "), "
-              + format(s.peakBytes().get())
-              + " bytes ("
-              + format(c.maxOutstandingBytes())
-              + ")");
-      report.figure(
-          "worst producer stall, " + s.name(), CampaignReport.format(s.progress().worst()));
-    }
-    report
-        .figure("worst consumer stall", CampaignReport.format(consumerProgress.worst()))
-        .figure(
-            "throttled attempts, by serve's limits / injected",
-            format(attempts.of("ProvisionedThroughputExceededException", false))
-                + " / "
-                + format(attempts.of("ProvisionedThroughputExceededException", true)))
-        .figure("failed attempts (per record) by code", counts(attempts.all()))
-        .figure("calls through the proxy by operation", counts(proxy.callsByOperation()))
-        .figure("consumer batches", format(batches.sum()))
         .figure("seed", Long.toString(seed))
         .note(
             "Records written are those added to a producer; a record whose future failed was"
-                + " not acknowledged, so it is not lost if no consumer saw it. Duplicates are"
-                + " records of puts that serve stored but whose answer the proxy dropped: the"
-                + " producer tried them again, as documented.")
+                + " not acknowledged, so it is not lost if no consumer saw it (failures here are"
+                + " RecordExpiredException, mostly from the outages). Duplicates are records of"
+                + " puts that serve stored but whose answer the proxy dropped: the producer tried"
+                + " them again, as documented.")
         .note(
             String.format(
                 Locale.ROOT,
@@ -354,7 +372,14 @@ class FaultInjectionCampaignIT {
 
     // Every future completed, and every failure is a documented one.
     assertThat(ledger.completed()).as("futures completed").isEqualTo(ledger.written());
-    for (Side s : sides) {
+    assertThat(tally.failed()).as("records that expired in the write outages").isPositive();
+    assertThat(tally.failedButStored())
+        .as("records stored although their future failed (outage dropping answers)")
+        .isPositive();
+    assertThat(recoveries)
+        .as("producers acknowledged records again after each outage")
+        .hasSize(OUTAGES.size());
+    for (ProducerSide s : sides) {
       assertThat(s.adders().undocumentedFailures())
           .as("failures of the %s producer other than RecordExpiredException", s.name())
           .isEmpty();
@@ -366,7 +391,7 @@ class FaultInjectionCampaignIT {
     assertThat(ledger.corrupt()).as("consumed records whose data changed").isZero();
 
     // Memory stayed within the configured bounds, and the bounds were what held the adders back.
-    for (Side s : sides) {
+    for (ProducerSide s : sides) {
       ProducerConfig c = s.producer().config();
       assertThat(s.peakRecords().get())
           .as("peak outstanding records of the %s producer", s.name())
@@ -374,9 +399,7 @@ class FaultInjectionCampaignIT {
       assertThat(s.peakBytes().get())
           .as("peak outstanding bytes of the %s producer", s.name())
           .isLessThanOrEqualTo(c.maxOutstandingBytes());
-      assertThat(
-              s.peakRecords().get() >= c.maxOutstandingRecords() * 9 / 10
-                  || s.peakBytes().get() >= c.maxOutstandingBytes() * 9 / 10)
+      assertThat(s.reachedALimit())
           .as("the %s producer reached 90 %% of one of its limits", s.name())
           .isTrue();
     }
@@ -397,7 +420,7 @@ class FaultInjectionCampaignIT {
     assertThat(attempts.of("TransportIoException", false))
         .as("attempts failed by a dropped connection")
         .isPositive();
-    assertThat(faultsOn(proxy, "GetRecords"))
+    assertThat(FaultCampaignFigures.faultsOn(proxy, "GetRecords"))
         .as("faults injected into consumers' reads")
         .isPositive();
   }
@@ -422,43 +445,6 @@ class FaultInjectionCampaignIT {
     StallWatch progress = new StallWatch();
     RecordAdders adders =
         new RecordAdders("campaign2-" + name, producer, stream, ledger, progress, attempts);
-    sides.add(new Side(name, producer, adders, progress, new AtomicLong(), new AtomicLong()));
-  }
-
-  private Duration worstStall(StallWatch consumer) {
-    Duration worst = consumer.worst();
-    for (Side s : sides) {
-      worst = s.progress().worst().compareTo(worst) > 0 ? s.progress().worst() : worst;
-    }
-    return worst;
-  }
-
-  private static long faultsOn(FaultProxy proxy, String operation) {
-    long n = 0;
-    for (Fault f : Fault.values()) {
-      n += proxy.injected(operation, f);
-    }
-    return n;
-  }
-
-  private String failureKinds() {
-    Map<String, Long> kinds = new java.util.TreeMap<>();
-    sides.forEach(s -> s.adders().failures().forEach((k, n) -> kinds.merge(k, n, Long::sum)));
-    return kinds.isEmpty() ? "" : " (" + counts(kinds) + ")";
-  }
-
-  private static void sleepAtMost(long millis, long deadlineNanos) throws InterruptedException {
-    long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    Thread.sleep(Math.max(0, Math.min(millis, left)));
-  }
-
-  private static String counts(Map<String, Long> counts) {
-    return counts.entrySet().stream()
-        .map(e -> e.getKey() + ": " + format(e.getValue()))
-        .collect(Collectors.joining("; "));
-  }
-
-  private static String format(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
+    sides.add(new ProducerSide(name, producer, adders, progress));
   }
 }

@@ -6,7 +6,8 @@ import java.util.Random;
 /**
  * Decides, per call and at seeded random, which fault a {@link FaultProxy} injects: none, or one of
  * the {@link Fault} kinds, each with its own probability. A storm multiplies every probability for
- * a while; {@link #off()} stops injecting altogether.
+ * a while; an outage gives every call of one operation the same fault until it ends; {@link #off()}
+ * stops injecting altogether.
  *
  * <p>The seed fixes the sequence of decisions, not which call gets which: calls from several
  * threads race for the next decision. Thread-safe (decisions under the plan's lock).
@@ -74,6 +75,8 @@ public final class FaultPlan {
   // Guarded by this.
   private boolean on;
   private double multiplier = 1;
+  private String outageOperation;
+  private Fault outageFault;
 
   /** A plan that injects nothing until {@link #on()}. */
   public FaultPlan(long seed, Rates rates) {
@@ -103,10 +106,25 @@ public final class FaultPlan {
     multiplier = Math.min(factor, 1 / Math.max(rates.total(), 1e-9));
   }
 
-  /** The fault for the next call, or null to forward it untouched. */
-  public synchronized Fault next() {
+  /** Gives every call of {@code operation} the fault {@code fault} until {@link #endOutage()}. */
+  public synchronized void outage(String operation, Fault fault) {
+    outageOperation = operation;
+    outageFault = fault;
+  }
+
+  /** Ends the outage; calls get faults at the plan's rates again. */
+  public synchronized void endOutage() {
+    outageOperation = null;
+    outageFault = null;
+  }
+
+  /** The fault for the next call of {@code operation}, or null to forward it untouched. */
+  public synchronized Fault next(String operation) {
     if (!on) {
       return null;
+    }
+    if (operation.equals(outageOperation)) {
+      return outageFault;
     }
     double p = random.nextDouble() / multiplier;
     if ((p -= rates.throttle) < 0) {

@@ -150,7 +150,7 @@ public final class FaultProxy implements AutoCloseable {
   /** Counts a call of {@code operation} and decides its fault (null: none). */
   Fault decide(String operation) {
     calls.computeIfAbsent(operation, k -> new LongAdder()).increment();
-    Fault fault = plan.next();
+    Fault fault = plan.next(operation);
     if (fault != null) {
       faults.computeIfAbsent(operation + " " + fault.name(), k -> new LongAdder()).increment();
     }

@@ -136,4 +136,19 @@ class FaultProxyTest {
         .containsEntry("CreateStream", 1L)
         .containsKey("ListStreams");
   }
+
+  @Test
+  void anOutageGivesEveryCallOfItsOperationTheFaultUntilItEnds() {
+    proxy(new FaultPlan.Rates(0, 0, 0, 0, 0, NO_DELAY, NO_DELAY));
+    plan.outage("CreateStream", Fault.INTERNAL_ERROR);
+    assertThatThrownBy(() -> await(proxied.createStream("out", 1)))
+        .isInstanceOf(ServiceFailureException.class);
+    assertThatThrownBy(() -> await(proxied.createStream("out", 1)))
+        .isInstanceOf(ServiceFailureException.class);
+    await(proxied.listStreams()); // other operations pass
+    plan.endOutage();
+    await(proxied.createStream("out", 1));
+    assertThat(served("out")).isTrue();
+    assertThat(proxy.injected("CreateStream", Fault.INTERNAL_ERROR)).isEqualTo(2);
+  }
 }

@@ -49,9 +49,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
   private static final int MAX_BODY_BYTES = 64 << 20;
 
-  /** Calls Kinesis throttles with ProvisionedThroughputExceededException; others get Limit... */
+  /**
+   * Calls Kinesis throttles with ProvisionedThroughputExceededException; it throttles the others
+   * (ListShards, DescribeStreamSummary, ...) with LimitExceededException.
+   */
   private static final Set<String> DATA_CALLS =
-      Set.of("PutRecord", "PutRecords", "GetRecords", "GetShardIterator", "SubscribeToShard");
+      Set.of("PutRecord", "PutRecords", "GetRecords", "GetShardIterator");
 
   private final FaultProxy proxy;
   private Channel client;
