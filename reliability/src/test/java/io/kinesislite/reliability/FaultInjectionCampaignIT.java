@@ -40,14 +40,17 @@ import org.junit.jupiter.api.Test;
  * the answer back; now and then a storm multiplies the rates. Two kpl-lite producers (one
  * aggregating, one not) with small buffer limits write a 2-shard stream, which is less than they
  * try to write, so the engine throttles them too; two kcl-lite workers (leases in an {@code
- * EmbeddedLeaseStore}) consume it, through the same proxy.
+ * EmbeddedLeaseStore}) consume it, through the same proxy. Write outages, longer than the records'
+ * RecordTtl, give every PutRecords one fault (one outage in the short form, four of different kinds
+ * in the full one), so that some futures do fail.
  *
  * <p>It checks that producers and consumers make progress while the faults are on (in both halves
  * of the run), that every producer future completes, acknowledged or failed with a documented error
- * after its RecordTtl, that no acknowledged record is lost and none consumed was never written or
- * changed, that each producer's outstanding records and bytes never exceed its limits (sampled
- * every few milliseconds, and the limits were reached), and that every kind of fault was injected
- * and reached the producers as the error it stands for.
+ * (RecordExpiredException) after its RecordTtl, that producers acknowledge again after each outage,
+ * that no acknowledged record is lost and none consumed was never written or changed (records
+ * stored although their future failed are counted, not lost), that each producer's outstanding
+ * records and bytes never exceed its limits (sampled every 5 ms, and the limits were reached), and
+ * that every kind of fault was injected and reached the producers as the error it stands for.
  *
  * <p>Set {@code -Dkinesislite.reliability.seed=N} to repeat a run's fault decisions (their order
  * across threads still varies).
