@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * @param attempts the failed attempts the producers reported
  * @param sides the producers
  * @param consumer the consumers' progress
- * @param recoveries how long after each outage the first record was acknowledged
+ * @param writeRecoveries how long after each write outage the first record was acknowledged
+ * @param readRecoveries how long after each read outage a record was consumed for the first time
  * @param storms how many storms there were
  * @param batches how many batches the consumers processed
  */
@@ -33,7 +34,8 @@ public record FaultCampaignFigures(
     AttemptTally attempts,
     List<ProducerSide> sides,
     StallWatch consumer,
-    List<Duration> recoveries,
+    List<Duration> writeRecoveries,
+    List<Duration> readRecoveries,
     long storms,
     long batches) {
 
@@ -51,8 +53,10 @@ public record FaultCampaignFigures(
             format(proxy.callsByOperation().values().stream().mapToLong(Long::longValue).sum()))
         .figure("storms", format(storms))
         .figure(
-            "recovery after each outage (to the first acknowledgement)",
-            recoveries.stream().map(CampaignReport::format).collect(Collectors.joining(", ")))
+            "recovery after each write outage (to the next acknowledgement)",
+            times(writeRecoveries))
+        .figure(
+            "recovery after each read outage (to the next record consumed)", times(readRecoveries))
         .figure("records acknowledged", format(ledger.acknowledged()))
         .figure("records failed (future failed)", format(tally.failed()) + failureKinds())
         .figure("failed but stored all the same", format(tally.failedButStored()))
@@ -109,6 +113,10 @@ public record FaultCampaignFigures(
     Map<String, Long> kinds = new TreeMap<>();
     sides.forEach(s -> s.adders().failures().forEach((k, n) -> kinds.merge(k, n, Long::sum)));
     return kinds.isEmpty() ? "" : " (" + counts(kinds) + ")";
+  }
+
+  private static String times(List<Duration> times) {
+    return times.stream().map(CampaignReport::format).collect(Collectors.joining(", "));
   }
 
   private static String counts(Map<String, Long> counts) {

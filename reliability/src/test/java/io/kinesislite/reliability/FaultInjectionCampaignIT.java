@@ -20,15 +20,17 @@ import io.kinesislite.transport.TransportConfig;
 import io.kinesislite.transport.Transports;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,15 +44,17 @@ import org.junit.jupiter.api.Test;
  * try to write, so the engine throttles them too; two kcl-lite workers (leases in an {@code
  * EmbeddedLeaseStore}) consume it, through the same proxy. Write outages, longer than the records'
  * RecordTtl, give every PutRecords one fault (one outage in the short form, four of different kinds
- * in the full one), so that some futures do fail.
+ * in the full one), so that some futures do fail; read outages do the same to every GetRecords for
+ * a few seconds.
  *
  * <p>It checks that producers and consumers make progress while the faults are on (in both halves
  * of the run), that every producer future completes, acknowledged or failed with a documented error
- * (RecordExpiredException) after its RecordTtl, that producers acknowledge again after each outage,
- * that no acknowledged record is lost and none consumed was never written or changed (records
- * stored although their future failed are counted, not lost), that each producer's outstanding
- * records and bytes never exceed its limits (sampled every 5 ms, and the limits were reached), and
- * that every kind of fault was injected and reached the producers as the error it stands for.
+ * (RecordExpiredException) after its RecordTtl, that producers and consumers resume after each
+ * outage, that no acknowledged record is lost and none consumed was never written or changed
+ * (records stored although their future failed are counted, not lost), that each producer's
+ * outstanding records and bytes never exceed its limits (sampled every 5 ms, and the limits were
+ * reached), and that every kind of fault was injected and reached the producers as the error it
+ * stands for.
  *
  * <p>Set {@code -Dkinesislite.reliability.seed=N} to repeat a run's fault decisions (their order
  * across threads still varies).
@@ -65,14 +69,33 @@ class FaultInjectionCampaignIT {
       MODE.pick(Duration.ofSeconds(3), Duration.ofSeconds(5));
 
   /**
-   * Write outages: every PutRecords gets one fault for longer than RecordTtl, so records expire.
+   * Write outages, at these offsets into the run: every PutRecords gets one fault for {@link
+   * #WRITE_OUTAGE}, longer than RecordTtl, so records expire.
    */
-  private static final List<Fault> OUTAGES =
+  private static final Map<Duration, Fault> WRITE_OUTAGES =
       MODE.pick(
-          List.of(Fault.DROP_AFTER),
-          List.of(Fault.DROP_AFTER, Fault.INTERNAL_ERROR, Fault.THROTTLE, Fault.DROP_BEFORE));
+          timeline(Map.of(Duration.ofSeconds(4), Fault.DROP_AFTER)),
+          timeline(
+              Map.of(
+                  Duration.ofSeconds(27), Fault.DROP_AFTER,
+                  Duration.ofSeconds(95), Fault.INTERNAL_ERROR,
+                  Duration.ofSeconds(162), Fault.THROTTLE,
+                  Duration.ofSeconds(230), Fault.DROP_BEFORE)));
 
-  private static final Duration OUTAGE = RECORD_TTL.plusSeconds(MODE.pick(2, 3));
+  private static final Duration WRITE_OUTAGE = RECORD_TTL.plusSeconds(MODE.pick(2, 3));
+
+  /** Read outages, between the write outages: every GetRecords gets one fault for a while. */
+  private static final Map<Duration, Fault> READ_OUTAGES =
+      MODE.pick(
+          timeline(Map.of(Duration.ofMillis(10_500), Fault.DROP_AFTER)),
+          timeline(
+              Map.of(
+                  Duration.ofSeconds(64), Fault.DROP_AFTER,
+                  Duration.ofSeconds(131), Fault.THROTTLE,
+                  Duration.ofSeconds(198), Fault.INTERNAL_ERROR)));
+
+  private static final Duration READ_OUTAGE =
+      MODE.pick(Duration.ofSeconds(3), Duration.ofSeconds(8));
   private static final Duration BUFFER_FULL_WAIT = Duration.ofSeconds(2);
   private static final int SHARDS = 2;
   private static final int ADDERS_PER_PRODUCER = 2;
@@ -194,10 +217,8 @@ class FaultInjectionCampaignIT {
         () -> workers.stream().allMatch(w -> w.heldShards().size() == SHARDS / workers.size()));
 
     // Sampled every 5 ms: peaks of what producers hold, stalls, and the middle of the run.
-    AtomicBoolean outageOn = new AtomicBoolean();
-    AtomicLong outageEndedAt = new AtomicLong();
-    AtomicLong acknowledgedAtOutageEnd = new AtomicLong();
-    List<Duration> recoveries = new CopyOnWriteArrayList<>();
+    RecoveryClock writes = new RecoveryClock();
+    RecoveryClock reads = new RecoveryClock();
     AtomicReference<long[]> halfway = new AtomicReference<>();
     AtomicLong midpoint = new AtomicLong(Long.MAX_VALUE);
     List<Runnable> probes = new ArrayList<>();
@@ -205,7 +226,7 @@ class FaultInjectionCampaignIT {
       probes.add(
           () -> {
             s.sample();
-            if (outageOn.get()) {
+            if (writes.during()) {
               s.progress().idle(); // the test's own blackout: the stall is the recovery after it
             }
             s.progress().check();
@@ -213,13 +234,10 @@ class FaultInjectionCampaignIT {
     }
     probes.add(
         () -> {
-          long ended = outageEndedAt.get();
-          if (ended != 0 && ledger.acknowledged() > acknowledgedAtOutageEnd.get()) {
-            recoveries.add(Duration.ofNanos(System.nanoTime() - ended));
-            outageEndedAt.set(0);
-          }
-          if (ledger.pendingConsumption() == 0) {
-            consumerProgress.idle(); // nothing acknowledged waits: not a stall
+          writes.sample(ledger.acknowledged());
+          reads.sample(ledger.distinctConsumed());
+          if (ledger.pendingConsumption() == 0 || reads.during()) {
+            consumerProgress.idle(); // nothing acknowledged waits, or the test's own blackout
           }
           consumerProgress.check();
           if (halfway.get() == null && System.nanoTime() >= midpoint.get()) {
@@ -227,7 +245,7 @@ class FaultInjectionCampaignIT {
           }
         });
 
-    // The chaos timeline: storms at random, and the write outages spread over the run.
+    // The chaos timeline: storms at random, and the outages at their times.
     Random random = new Random(seed ^ 0x5DEECE66DL);
     ChaosSchedule chaos = new ChaosSchedule();
     LongAdder storms = new LongAdder();
@@ -245,25 +263,8 @@ class FaultInjectionCampaignIT {
       chaos.at(Duration.ofMillis(t + length), () -> plan.storm(1));
       t += length;
     }
-    for (int i = 0; i < OUTAGES.size(); i++) {
-      Fault kind = OUTAGES.get(i);
-      Duration start =
-          RUN.multipliedBy(2L * i + 1).dividedBy(2L * OUTAGES.size()).minus(OUTAGE.dividedBy(2));
-      chaos.at(
-          start,
-          () -> {
-            plan.outage("PutRecords", kind);
-            outageOn.set(true);
-          });
-      chaos.at(
-          start.plus(OUTAGE),
-          () -> {
-            plan.endOutage();
-            outageOn.set(false);
-            acknowledgedAtOutageEnd.set(ledger.acknowledged());
-            outageEndedAt.set(System.nanoTime());
-          });
-    }
+    outages(chaos, plan, "PutRecords", WRITE_OUTAGES, writes, ledger::acknowledged);
+    outages(chaos, plan, "GetRecords", READ_OUTAGES, reads, ledger::distinctConsumed);
 
     // The fault phase: producers add as fast as their buffers let them, faults on all along.
     plan.on();
@@ -320,12 +321,10 @@ class FaultInjectionCampaignIT {
                     + ADDERS_PER_PRODUCER
                     + " adding threads each, small buffer limits) write; two kcl-lite workers"
                     + " (EmbeddedLeaseStore) consume through the same proxy. "
-                    + OUTAGES.size()
-                    + " write outage(s) of "
-                    + CampaignReport.format(OUTAGE)
-                    + ", longer than RecordTtl, give every PutRecords one fault ("
-                    + OUTAGES.stream().map(Fault::label).collect(Collectors.joining(", "))
-                    + "). Faults stay on until every future has completed and every acknowledged"
+                    + outageText(WRITE_OUTAGES, "write", WRITE_OUTAGE, "PutRecords")
+                    + " (longer than RecordTtl); "
+                    + outageText(READ_OUTAGES, "read", READ_OUTAGE, "GetRecords")
+                    + ". Faults stay on until every future has completed and every acknowledged"
                     + " record is consumed.")
             .ran(faultPhase)
             .faults(proxy.injectedTotal())
@@ -340,7 +339,8 @@ class FaultInjectionCampaignIT {
             attempts,
             sides,
             consumerProgress,
-            recoveries,
+            writes.recoveries(),
+            reads.recoveries(),
             storms.sum(),
             batches.sum())
         .addTo(report);
@@ -379,9 +379,12 @@ class FaultInjectionCampaignIT {
     assertThat(tally.failedButStored())
         .as("records stored although their future failed (outage dropping answers)")
         .isPositive();
-    assertThat(recoveries)
-        .as("producers acknowledged records again after each outage")
-        .hasSize(OUTAGES.size());
+    assertThat(writes.recoveries())
+        .as("producers acknowledged records again after each write outage")
+        .hasSize(WRITE_OUTAGES.size());
+    assertThat(reads.recoveries())
+        .as("consumers consumed records again after each read outage")
+        .hasSize(READ_OUTAGES.size());
     for (ProducerSide s : sides) {
       assertThat(s.adders().undocumentedFailures())
           .as("failures of the %s producer other than RecordExpiredException", s.name())
@@ -426,6 +429,51 @@ class FaultInjectionCampaignIT {
     assertThat(FaultCampaignFigures.faultsOn(proxy, "GetRecords"))
         .as("faults injected into consumers' reads")
         .isPositive();
+  }
+
+  /** Outages in time order. */
+  private static Map<Duration, Fault> timeline(Map<Duration, Fault> outages) {
+    return Collections.unmodifiableMap(new TreeMap<>(outages));
+  }
+
+  private static String outageText(
+      Map<Duration, Fault> outages, String what, Duration length, String operation) {
+    return outages.size()
+        + " "
+        + what
+        + " outage(s) of "
+        + CampaignReport.format(length)
+        + " give every "
+        + operation
+        + " one fault ("
+        + outages.values().stream().map(Fault::label).collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  /** Lays out outages of {@code operation} on {@code chaos}, timed by {@code clock}. */
+  private static void outages(
+      ChaosSchedule chaos,
+      FaultPlan plan,
+      String operation,
+      Map<Duration, Fault> outages,
+      RecoveryClock clock,
+      LongSupplier progress) {
+    Duration length = operation.equals("PutRecords") ? WRITE_OUTAGE : READ_OUTAGE;
+    outages.forEach(
+        (start, kind) -> {
+          chaos.at(
+              start,
+              () -> {
+                plan.outage(operation, kind);
+                clock.begin();
+              });
+          chaos.at(
+              start.plus(length),
+              () -> {
+                plan.endOutage();
+                clock.end(progress.getAsLong());
+              });
+        });
   }
 
   private ProducerConfig.Builder producerConfig() {
