@@ -321,9 +321,9 @@ class FaultInjectionCampaignIT {
                     + ADDERS_PER_PRODUCER
                     + " adding threads each, small buffer limits) write; two kcl-lite workers"
                     + " (EmbeddedLeaseStore) consume through the same proxy. "
-                    + outageText(WRITE_OUTAGES, "write", WRITE_OUTAGE, "PutRecords")
-                    + " (longer than RecordTtl); "
-                    + outageText(READ_OUTAGES, "read", READ_OUTAGE, "GetRecords")
+                    + outageText(WRITE_OUTAGES, "write", WRITE_OUTAGE, " (longer than RecordTtl)")
+                    + "; "
+                    + outageText(READ_OUTAGES, "read", READ_OUTAGE, "")
                     + ". Faults stay on until every future has completed and every acknowledged"
                     + " record is consumed.")
             .ran(faultPhase)
@@ -437,14 +437,15 @@ class FaultInjectionCampaignIT {
   }
 
   private static String outageText(
-      Map<Duration, Fault> outages, String what, Duration length, String operation) {
+      Map<Duration, Fault> outages, String what, Duration length, String remark) {
     return outages.size()
         + " "
         + what
         + " outage(s) of "
         + CampaignReport.format(length)
+        + remark
         + " give every "
-        + operation
+        + (what.equals("write") ? "PutRecords" : "GetRecords")
         + " one fault ("
         + outages.values().stream().map(Fault::label).collect(Collectors.joining(", "))
         + ")";
