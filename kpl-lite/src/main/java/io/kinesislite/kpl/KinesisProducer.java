@@ -98,6 +98,11 @@ public final class KinesisProducer implements Producer {
   }
 
   @Override
+  public long outstandingBytes() {
+    return pipeline.outstandingBytes();
+  }
+
+  @Override
   public void close() {
     pipeline.close();
   }

@@ -51,6 +51,12 @@ public interface Producer extends AutoCloseable {
   long outstandingRecords();
 
   /**
+   * Returns the bytes (partition keys plus data) of the added records not yet delivered or failed:
+   * what {@code MaxOutstandingBytes} bounds.
+   */
+  long outstandingBytes();
+
+  /**
    * Stops taking records, sends what is buffered, and waits up to the configured close timeout for
    * it; then fails whatever is left with {@link ProducerClosedException}. When it returns, every
    * future has completed and the producer's threads have stopped. Idempotent.

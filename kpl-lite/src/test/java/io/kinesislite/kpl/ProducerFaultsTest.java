@@ -250,6 +250,24 @@ class ProducerFaultsTest {
   }
 
   @Test
+  void outstandingBytesCountsKeysAndDataUntilTheRecordsAreDelivered() {
+    FlakyTransport flaky = new FlakyTransport(open(false, 1));
+    flaky.down(true); // puts hang: the records stay outstanding
+    KinesisProducer producer =
+        producer(ProducerConfig.builder().recordMaxBufferedTime(Duration.ZERO), flaky);
+    List<CompletableFuture<RecordResult>> futures = new ArrayList<>();
+    futures.add(producer.add("s", "k1", ByteBuffer.allocate(3000)));
+    futures.add(producer.add("s", "key2", ByteBuffer.allocate(500)));
+
+    assertThat(producer.outstandingRecords()).isEqualTo(2);
+    assertThat(producer.outstandingBytes()).as("keys plus data").isEqualTo(2 + 3000 + 4 + 500);
+    flaky.up();
+    producer.flushSync();
+    assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    assertThat(producer.outstandingBytes()).isZero();
+  }
+
+  @Test
   void aZeroWaitFailsAtOnceWhenTheByteLimitIsReached() {
     FlakyTransport flaky = new FlakyTransport(open(false, 1));
     flaky.down(true);

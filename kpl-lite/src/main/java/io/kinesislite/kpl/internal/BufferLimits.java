@@ -122,6 +122,15 @@ final class BufferLimits {
     }
   }
 
+  long bytes() {
+    lock.lock();
+    try {
+      return bytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Waits until nothing is outstanding or {@code timeout} passes; returns whether it is empty. */
   boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
     long left = unit.toNanos(timeout);

@@ -174,6 +174,10 @@ public final class ProducerPipeline {
     return limits.records();
   }
 
+  public long outstandingBytes() {
+    return limits.bytes();
+  }
+
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
