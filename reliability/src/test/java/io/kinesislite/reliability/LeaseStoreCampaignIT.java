@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kinesislite.engine.EmbeddedTransport;
 import io.kinesislite.engine.EngineConfig;
 import io.kinesislite.engine.ShardEngine;
-import io.kinesislite.kcl.ConsumerConfig;
 import io.kinesislite.kcl.DynamoDbLeaseStore;
-import io.kinesislite.kcl.InitialPosition;
 import io.kinesislite.kcl.LeaseStoreConfig;
-import io.kinesislite.kcl.Worker;
 import io.kinesislite.testkit.Eventually;
 import io.kinesislite.transport.CredentialsSource;
 import io.kinesislite.transport.KinesisTransport;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaseStoreCampaignIT {
   private static final CampaignMode MODE = CampaignMode.current();
   private static final Duration FAILOVER = Duration.ofSeconds(2);
-  private static final Duration RENEW = FAILOVER.dividedBy(3);
   // A batch in flight when the lease goes may finish: the promise is about what starts after.
   private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(1);
   // Below the failover time, as LeaseStoreConfig asks.
@@ -97,31 +92,16 @@ class LeaseStoreCampaignIT {
       setup.list();
     }
     ProcessingLog processed = new ProcessingLog();
-    AtomicLong failedCheckpoints = new AtomicLong();
-    AtomicLong leasesLost = new AtomicLong();
-    List<Worker> workers = new ArrayList<>();
-    for (int w = 1; w <= WORKERS; w++) {
-      String id = "worker-" + w;
-      Worker worker =
-          closeLater(
-              Worker.create(
-                  ConsumerConfig.builder()
-                      .applicationName(table)
-                      .streamName(stream)
-                      .workerId(id)
-                      .initialPosition(InitialPosition.trimHorizon())
-                      .failoverTime(FAILOVER)
-                      .renewInterval(RENEW)
-                      .takeInterval(Duration.ofMillis(300))
-                      .idleWait(Duration.ofMillis(200))
-                      .processorRetryBackoff(Duration.ofMillis(200))
-                      .shutdownTimeout(Duration.ofSeconds(5))
-                      .build(),
-                  kinesis,
-                  closeLater(store(dynamo, table, WORKER_CALL_TIMEOUT)),
-                  RecordingProcessor.factory(processed, id, failedCheckpoints, leasesLost)));
-      worker.start();
-      workers.add(worker);
+    WorkerFleet fleet =
+        closeLater(
+            new WorkerFleet(
+                WorkerFleet.settings(table, stream, FAILOVER),
+                kinesis,
+                () -> store(dynamo, table, WORKER_CALL_TIMEOUT),
+                processed));
+    // One worker short of the fleet: the last joins after the first outage and steals its share.
+    for (int w = 1; w < WORKERS; w++) {
+      fleet.join();
     }
     CheckpointSampler sampler =
         closeLater(
@@ -141,18 +121,22 @@ class LeaseStoreCampaignIT {
     // The faults: an outage first (so that even the short form has one), then stale writers and
     // further outages at random until the run's time is up.
     List<String> shardIds = new ArrayList<>(processed.lastProcessedNanos().keySet());
-    Outages outages = new Outages(dynamo, workers, processed);
+    Outages outages = new Outages(dynamo, fleet, processed);
     int staleRounds = 0;
     long faultsUntil = System.nanoTime() + runFor.toNanos();
     // SIGKILL in the short form: a SIGTERM'd DynamoDB Local can take seconds to exit.
     outages.inject(MODE == CampaignMode.SHORT || random.nextBoolean());
+    fleet.join();
     do {
-      // The short form has one outage; the full one an outage for about every 4 stale rounds.
-      if (MODE == CampaignMode.SHORT || random.nextInt(5) > 0) {
+      // The short form has one outage; the full one also further outages and replaced workers.
+      int dice = MODE == CampaignMode.SHORT ? 0 : random.nextInt(10);
+      if (dice < 6) {
         intruder.round(shardIds.get(random.nextInt(shardIds.size())), FAILOVER.multipliedBy(5));
         staleRounds++;
-      } else {
+      } else if (dice < 8) {
         outages.inject(random.nextBoolean());
+      } else {
+        fleet.replaceOne(random);
       }
       Thread.sleep(MODE.pick(200, 500 + random.nextInt(3_000))); // a random fault interval
     } while (System.nanoTime() < faultsUntil || staleRounds < 2);
@@ -169,9 +153,7 @@ class LeaseStoreCampaignIT {
     } catch (AssertionError e) {
       // Counted as lost below; the report is written first.
     }
-    for (Worker worker : workers) {
-      worker.close();
-    }
+    fleet.close();
     sampler.close();
     Set<String> missing = new HashSet<>(acknowledged);
     missing.removeAll(processed.processedIds());
@@ -184,8 +166,8 @@ class LeaseStoreCampaignIT {
                 + " kcl-lite workers (failover "
                 + FAILOVER.toSeconds()
                 + " s, renewal every "
-                + RENEW.toMillis()
-                + " ms) consume a "
+                + FAILOVER.dividedBy(3).toMillis()
+                + " ms; the third joins after the first outage) consume a "
                 + shards
                 + "-shard stream of the bundled engine, leases in file-backed DynamoDB Local, a"
                 + " checkpoint after every batch. Faults: DynamoDB Local stopped (SIGKILL or"
@@ -223,9 +205,10 @@ class LeaseStoreCampaignIT {
         .figure("checkpoints moved backwards", Integer.toString(sampler.backwardsMoves().size()))
         .figure(
             "longest two-processor overlap on a shard (allowed: failover time)", overlap.toString())
+        .figure("workers joined / left (graceful)", fleet.joined() + " / " + fleet.left())
         .figure(
             "leaseLost calls / checkpoints the store could not take",
-            leasesLost.get() + " / " + failedCheckpoints.get())
+            fleet.leasesLost() + " / " + fleet.failedCheckpoints())
         .figure("drain after the producer stopped", CampaignReport.format(drain))
         .note(
             "The overlap is the intersection of two processor instances' spans (first to last"
@@ -271,7 +254,7 @@ class LeaseStoreCampaignIT {
     static final double OUTAGE_FACTOR = 1.5;
 
     private final RestartableDynamoDb dynamo;
-    private final List<Worker> workers;
+    private final WorkerFleet fleet;
     private final ProcessingLog processed;
     private int count;
     private int kills;
@@ -281,9 +264,9 @@ class LeaseStoreCampaignIT {
     private Duration worstLetGo = Duration.ZERO;
     private Duration worstRecovery = Duration.ZERO;
 
-    Outages(RestartableDynamoDb dynamo, List<Worker> workers, ProcessingLog processed) {
+    Outages(RestartableDynamoDb dynamo, WorkerFleet fleet, ProcessingLog processed) {
       this.dynamo = dynamo;
-      this.workers = workers;
+      this.fleet = fleet;
       this.processed = processed;
     }
 
@@ -296,8 +279,8 @@ class LeaseStoreCampaignIT {
           Eventually.within(
               FAILOVER.multipliedBy(5),
               "every worker to let its leases go while the store is down",
-              () -> workers.stream().allMatch(w -> w.heldShards().isEmpty()),
-              () -> workers.stream().map(w -> w.workerId() + " " + w.heldShards()).toList() + "");
+              fleet::noneHoldsALease,
+              fleet::holdings);
       worstLetGo = max(worstLetGo, letGo);
       long minimum = down + (long) (FAILOVER.toNanos() * OUTAGE_FACTOR);
       long wait = minimum - System.nanoTime();
