@@ -66,7 +66,7 @@ final class ProcessingLog {
     return last;
   }
 
-  /** Whether any record was processed between {@code fromNanos} and {@code toNanos}. */
+  /** The records processed between {@code fromNanos} and {@code toNanos}, both included. */
   List<Event> processedBetween(long fromNanos, long toNanos) {
     List<Event> found = new ArrayList<>();
     for (Event e : events) {

@@ -136,6 +136,10 @@ final class WorkerFleet implements AutoCloseable {
   /** Shuts every worker down gracefully, then closes their lease stores. */
   @Override
   public void close() {
+    // All shutdowns at once: each waits for its processors' checkpoints and lease releases.
+    for (Worker worker : workers) {
+      worker.shutdown();
+    }
     for (Worker worker : workers) {
       worker.close();
     }
