@@ -33,6 +33,7 @@ final class StaleLeaseWriter {
   private final LeaseStore store;
   private final String intruder;
   private long refused;
+  private long unanswered;
   private final List<String> accepted = new ArrayList<>();
 
   StaleLeaseWriter(LeaseStore store, String intruder) {
@@ -47,7 +48,9 @@ final class StaleLeaseWriter {
    * @throws AssertionError if the counter did not move within {@code wait}
    */
   void round(String shardId, Duration wait) {
-    Lease stale = store.get(shardId).orElseThrow(() -> new AssertionError("no lease " + shardId));
+    Lease[] read = new Lease[1];
+    Eventually.within(wait, "a read of the lease of " + shardId, () -> read(shardId, read));
+    Lease stale = read[0];
     Eventually.within(
         wait,
         "the lease of " + shardId + " to be written by its owner after counter " + stale.counter(),
@@ -62,6 +65,15 @@ final class StaleLeaseWriter {
         believedHeld,
         l -> store.prepareCheckpoint(l, Checkpoint.TRIM_HORIZON));
     attempt("release", believedHeld, store::release);
+  }
+
+  private boolean read(String shardId, Lease[] into) {
+    try {
+      into[0] = store.get(shardId).orElseThrow(() -> new AssertionError("no lease " + shardId));
+      return true;
+    } catch (KinesisLiteException e) {
+      return false; // a slow or failed read (DynamoDB Local just restarted): ask again
+    }
   }
 
   private boolean movedOn(Lease stale) {
@@ -85,12 +97,21 @@ final class StaleLeaseWriter {
               + written);
     } catch (LeaseLostException e) {
       refused++;
+    } catch (KinesisLiteException e) {
+      // The store did not answer in time: whether it wrote is unknown, so this write counts as
+      // neither refused nor accepted; a write it did make would show in the lease table.
+      unanswered++;
     }
   }
 
   /** Stale writes the store refused, as it must. */
   long refused() {
     return refused;
+  }
+
+  /** Stale writes the store did not answer in time. */
+  long unanswered() {
+    return unanswered;
   }
 
   /** Stale writes the store accepted: each one is a fencing failure. */
