@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A running DynamoDB Local {@value #VERSION}, in memory, as its own JVM, for integration tests.
+ * A running DynamoDB Local {@value #VERSION}, in memory (or, with {@link
+ * Options.Builder#dataDirectory(Path)}, in a database file that outlives it), as its own JVM, for
+ * integration tests.
  *
  * <p>It runs with its own classpath (copied by the {@code testkit-dynamodb-local} module and named
  * by the system property {@code kinesislite.dynamodb.local.lib}, which Failsafe sets), so its AWS
@@ -104,6 +106,8 @@ public final class DynamoDbLocal extends TestPeer {
     private final Path logDir;
     private final Duration startupTimeout;
     private final boolean ciMode;
+    private final Path dataDirectory;
+    private final int port;
 
     private Options(Builder b) {
       javaCommand = b.javaCommand;
@@ -111,6 +115,8 @@ public final class DynamoDbLocal extends TestPeer {
       logDir = b.logDir;
       startupTimeout = b.startupTimeout;
       ciMode = b.ciMode;
+      dataDirectory = b.dataDirectory;
+      port = b.port;
     }
 
     /**
@@ -139,7 +145,8 @@ public final class DynamoDbLocal extends TestPeer {
     public Builder toBuilder() {
       Builder b = new Builder().javaCommand(javaCommand).logDir(logDir);
       b.libDir = libDir;
-      return b.startupTimeout(startupTimeout).ciMode(ciMode);
+      b.dataDirectory = dataDirectory;
+      return b.startupTimeout(startupTimeout).ciMode(ciMode).port(port);
     }
 
     /**
@@ -188,6 +195,25 @@ public final class DynamoDbLocal extends TestPeer {
     }
 
     /**
+     * Returns the directory of the database file, if the tables live in one; see {@link
+     * Builder#dataDirectory(Path)}.
+     *
+     * @return the directory, or empty when in memory
+     */
+    public Optional<Path> dataDirectory() {
+      return Optional.ofNullable(dataDirectory);
+    }
+
+    /**
+     * Returns the port to listen on, 0 for a free one; see {@link Builder#port(int)}.
+     *
+     * @return the port
+     */
+    public int port() {
+      return port;
+    }
+
+    /**
      * Builds {@link Options}. Setters validate at once.
      *
      * <p>Not thread-safe.
@@ -198,6 +224,8 @@ public final class DynamoDbLocal extends TestPeer {
       private Path logDir = PeerDefaults.logDir();
       private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
       private boolean ciMode = PeerDefaults.ciMode();
+      private Path dataDirectory;
+      private int port;
 
       private Builder() {}
 
@@ -268,6 +296,35 @@ public final class DynamoDbLocal extends TestPeer {
        */
       public Builder ciMode(boolean ciMode) {
         this.ciMode = ciMode;
+        return this;
+      }
+
+      /**
+       * Keeps the tables in one database file in {@code dir} ({@code -dbPath dir -sharedDb})
+       * instead of in memory, so that a server started again over the same directory finds them:
+       * for tests that stop and restart DynamoDB Local. Default: in memory ({@code -inMemory}).
+       *
+       * @param dir the directory, created if missing
+       * @return this builder
+       */
+      public Builder dataDirectory(Path dir) {
+        this.dataDirectory = Objects.requireNonNull(dir, "dataDirectory == null");
+        return this;
+      }
+
+      /**
+       * Sets the port to listen on, so that a restarted server keeps its endpoint. Default: 0, a
+       * free port picked at each start (and picked again if it was taken before the server bound
+       * it); a fixed port that is taken fails the start.
+       *
+       * @param port 0 to 65535
+       * @return this builder
+       */
+      public Builder port(int port) {
+        if (port < 0 || port > 65_535) {
+          throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+        }
+        this.port = port;
         return this;
       }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * try (Tmpfs disk = Tmpfs.mount(tempDir.resolve("disk"), "512k")) {
  *   ... fill disk.path() ...
  *   disk.remountReadOnly();
+ *   disk.remountReadWrite();
  * }
  * }</pre>
  *
@@ -47,6 +48,14 @@ public final class Tmpfs implements AutoCloseable {
     String failure = run("mount", "-o", "remount,ro", path.toString());
     if (failure != null) {
       throw new IOException("cannot remount " + path + " read-only: " + failure);
+    }
+  }
+
+  /** Remounts it read-write again, after {@link #remountReadOnly()}; its files are kept. */
+  public void remountReadWrite() throws IOException {
+    String failure = run("mount", "-o", "remount,rw", path.toString());
+    if (failure != null) {
+      throw new IOException("cannot remount " + path + " read-write: " + failure);
     }
   }
 

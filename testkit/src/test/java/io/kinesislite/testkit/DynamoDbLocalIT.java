@@ -3,10 +3,16 @@ package io.kinesislite.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -71,6 +77,61 @@ class DynamoDbLocalIT {
 
     assertThat(dynamo.isAlive()).isFalse();
     assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
+  void aServerStartedAgainOverItsDataDirectoryAndPortKeepsItsTables(@TempDir Path data) {
+    String table = UniqueNames.table("survives");
+    DynamoDbLocal.Options options =
+        DynamoDbLocal.Options.builder().dataDirectory(data).port(freePort()).build();
+    URI endpoint;
+    try (DynamoDbLocal first = DynamoDbLocal.start(options);
+        DynamoDbAsyncClient client = client(first)) {
+      endpoint = first.endpoint();
+      createLeaseTable(client, table);
+      client
+          .putItem(r -> r.tableName(table).item(Map.of("leaseKey", AttributeValue.fromS("a"))))
+          .join();
+    }
+
+    try (DynamoDbLocal second = DynamoDbLocal.start(options);
+        DynamoDbAsyncClient client = client(second)) {
+      assertThat(second.endpoint()).isEqualTo(endpoint);
+      assertThat(
+              client
+                  .getItem(
+                      r -> r.tableName(table).key(Map.of("leaseKey", AttributeValue.fromS("a"))))
+                  .join()
+                  .item())
+          .containsEntry("leaseKey", AttributeValue.fromS("a"));
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void createLeaseTable(DynamoDbAsyncClient client, String table) {
+    client
+        .createTable(
+            r ->
+                r.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                        AttributeDefinition.builder()
+                            .attributeName("leaseKey")
+                            .attributeType(ScalarAttributeType.S)
+                            .build())
+                    .keySchema(
+                        KeySchemaElement.builder()
+                            .attributeName("leaseKey")
+                            .keyType(KeyType.HASH)
+                            .build()))
+        .join();
   }
 
   private static PutItemRequest.Builder putIfAbsent(PutItemRequest.Builder request) {

@@ -56,4 +56,16 @@ class DynamoDbLocalTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("startupTimeout <= 0: PT-1S");
   }
+
+  @Test
+  void optionsRejectAPortOutOfRangeAndKeepTheDataDirectory(@TempDir Path data) {
+    assertThatThrownBy(() -> DynamoDbLocal.Options.builder().port(70_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("port must be between 0 and 65535: 70000");
+    DynamoDbLocal.Options options =
+        DynamoDbLocal.Options.builder().dataDirectory(data).port(8123).build().toBuilder().build();
+    assertThat(options.dataDirectory()).contains(data);
+    assertThat(options.port()).isEqualTo(8123);
+    assertThat(DynamoDbLocal.Options.defaults().dataDirectory()).isEmpty();
+  }
 }

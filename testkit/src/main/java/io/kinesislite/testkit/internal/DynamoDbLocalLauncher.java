@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,7 @@ public final class DynamoDbLocalLauncher {
 
   private static Launch launchOnce(DynamoDbLocal.Options options, Path java, Path libDir)
       throws IOException {
-    int port = Ports.free();
+    int port = options.port() != 0 ? options.port() : Ports.free();
     // Private java.io.tmpdir: DynamoDB Local copies its sqlite4java native library there.
     Path workDir = Files.createTempDirectory("dynamodb-local-");
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -118,17 +119,23 @@ public final class DynamoDbLocalLauncher {
     env.remove("_JAVA_OPTIONS");
     env.put("DDB_LOCAL_TELEMETRY", "0");
     List<String> command =
-        List.of(
-            java.toString(),
-            "-Xmx256m",
-            "-Djava.io.tmpdir=" + workDir,
-            "-cp",
-            libDir.toAbsolutePath() + "/*",
-            MAIN_CLASS,
-            "-inMemory",
-            "-port",
-            Integer.toString(port),
-            "-disableTelemetry");
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + workDir,
+                "-cp",
+                libDir.toAbsolutePath() + "/*",
+                MAIN_CLASS));
+    Optional<Path> data = options.dataDirectory();
+    if (data.isPresent()) {
+      // One file for every access key and region, so any client sees the same tables.
+      Files.createDirectories(data.get());
+      command.addAll(List.of("-dbPath", data.get().toAbsolutePath().toString(), "-sharedDb"));
+    } else {
+      command.add("-inMemory");
+    }
+    command.addAll(List.of("-port", Integer.toString(port), "-disableTelemetry"));
     Path logFile = options.logDir().resolve("dynamodb-local-" + port + ".log");
     try {
       return new Launch(PeerProcess.start(PEER, command, env, workDir, logFile), port);

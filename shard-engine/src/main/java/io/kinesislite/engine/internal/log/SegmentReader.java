@@ -27,7 +27,12 @@ final class SegmentReader {
 
   /**
    * Adds to {@code out} the records from {@code from} on, below {@code end}, at most {@code
-   * maxRecords} and, after the first, at most {@code maxBytes} of data.
+   * maxRecords} and, after the first, at most {@code maxBytes} of data. A damaged record ends the
+   * read: the records before it are returned, and the read that starts at it fails, so a reader
+   * gets every whole record up to the damage and never one past it.
+   *
+   * @throws StorageException if the first record to read is damaged, naming its segment and
+   *     position
    */
   void read(List<StoredRecord> out, long from, long end, int maxRecords, long maxBytes)
       throws IOException {
@@ -52,7 +57,8 @@ final class SegmentReader {
           break;
         }
         if (status != FrameCursor.Status.FRAME) {
-          throw damaged(seg, cursor.framePosition(), status.toString());
+          throwIfNothingRead(out, seg, cursor.framePosition(), status.toString());
+          return;
         }
         long offset = cursor.offset();
         if (offset < next) {
@@ -62,11 +68,13 @@ final class SegmentReader {
           next = offset; // the segment of from was trimmed; this is the new first record
         }
         if (offset != next) {
-          throw damaged(
-              seg, cursor.framePosition(), "offset " + offset + " where " + next + " belongs");
+          throwIfNothingRead(
+              out, seg, cursor.framePosition(), "offset " + offset + " where " + next + " belongs");
+          return;
         }
         if (!cursor.crcMatches()) {
-          throw damaged(seg, cursor.framePosition(), "CRC mismatch");
+          throwIfNothingRead(out, seg, cursor.framePosition(), "CRC mismatch");
+          return;
         }
         int length = cursor.dataLength();
         if (!out.isEmpty() && bytes + length > maxBytes) {
@@ -113,6 +121,14 @@ final class SegmentReader {
       }
     }
     return end;
+  }
+
+  // Records read before the damage are returned; the next read, which starts at it, fails.
+  private static void throwIfNothingRead(
+      List<StoredRecord> out, Segment seg, long position, String what) {
+    if (out.isEmpty()) {
+      throw damaged(seg, position, what);
+    }
   }
 
   private static StorageException damaged(Segment seg, long position, String what) {
