@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The processes of the pipeline campaign, each in a JVM of its own so that it can be SIGKILLed:
- * {@code serve} ({@link ServeMain}: durable, sync {@code always}, on a fixed port and directory so
- * that clients reconnect and find their data after a restart), the log agent ({@code AgentCommand
- * run --config FILE}, as an operator runs it) and the kcl-lite workers ({@link
+ * {@code serve} ({@link DurableServeMain}: durable, sync {@code always}, on a fixed port and
+ * directory so that clients reconnect and find their data after a restart), the log agent ({@code
+ * AgentCommand run --config FILE}, as an operator runs it) and the kcl-lite workers ({@link
  * ConsumerWorkerMain}). A kill is always followed by a restart of the same part, and the restart
  * waits until the part says it is up, so that a campaign's faults never overlap.
  *
@@ -121,7 +121,7 @@ final class PipelineProcesses implements AutoCloseable {
             "serve",
             dir.resolve("serve.log"),
             List.of("-Xmx256m"),
-            ServeMain.class.getName(),
+            DurableServeMain.class.getName(),
             List.of("--dir", dir.resolve("serve-data").toString(), "--port", String.valueOf(port)));
     serve.awaitLog("ready " + port, START_BOUND);
   }

@@ -17,8 +17,8 @@ import java.nio.file.Path;
  *
  * <p>Limits are off: the campaigns test durability and recovery, not throttling.
  */
-public final class ServeMain {
-  private ServeMain() {}
+public final class DurableServeMain {
+  private DurableServeMain() {}
 
   public static void main(String[] args) throws InterruptedException {
     Path directory = null;
@@ -31,7 +31,7 @@ public final class ServeMain {
       }
     }
     if (directory == null || port < 0) {
-      throw new IllegalArgumentException("usage: ServeMain --dir DIR --port PORT");
+      throw new IllegalArgumentException("usage: DurableServeMain --dir DIR --port PORT");
     }
     StdinWatch.exitWhenClosed();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
