@@ -53,8 +53,9 @@ public final class ConsumerWorkerMain {
         Transports.open(
             TransportConfig.builder()
                 .selection(args[0])
-                // serve is killed often: notice a dead connection fast and try again
-                .callTimeout(Duration.ofSeconds(5))
+                // A killed serve resets its connections, so calls fail at once; the call timeout
+                // is only for the first calls of a cold JVM on a loaded machine.
+                .callTimeout(Duration.ofSeconds(15))
                 .connectTimeout(Duration.ofMillis(500))
                 .maxAttempts(2)
                 .build());

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Set {@code -Dkinesislite.reliability.seed=N} to repeat a run's faults. The parts' logs and
  * outputs are kept in the temporary directory (printed) when the campaign fails.
+ *
+ * <p>One test method, driven by one thread (the faults never overlap); not thread-safe.
  */
 class PipelineKillCampaignIT {
   private static final int SHARDS = 3;
@@ -175,6 +177,7 @@ class PipelineKillCampaignIT {
     Map<PipelineFault, Integer> counts = new EnumMap<>(PipelineFault.class);
     Map<PipelineFault, Duration> slowestRestart = new EnumMap<>(PipelineFault.class);
     List<FaultEvent> events = new ArrayList<>();
+    int rotationsWhileAgentDown = 0;
     long chaosStart = System.nanoTime();
     long runStartMillis = System.currentTimeMillis();
     while (System.nanoTime() - chaosStart < runFor.toNanos() || !schedule.everyKindDrawn()) {
@@ -188,6 +191,10 @@ class PipelineKillCampaignIT {
       FaultEvent event = inject(planned, resharder, schedule.random(), at - runStartMillis);
       events.add(event);
       counts.merge(event.kind(), 1, Integer::sum);
+      if (event.alsoRotated() != null) {
+        counts.merge(event.alsoRotated(), 1, Integer::sum);
+        rotationsWhileAgentDown++;
+      }
       if (event.restart() != null) {
         slowestRestart.merge(event.kind(), event.restart(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
       }
@@ -242,7 +249,7 @@ class PipelineKillCampaignIT {
                     + " and the lines written are compared with the union of the workers' output"
                     + " files.")
             .ran(chaos)
-            .faults(events.size())
+            .faults(counts.values().stream().mapToLong(Integer::longValue).sum())
             .records(written, lost, tally.duplicates())
             .worstRecovery(Duration.ofMillis(gap.millis()), "longest a shard went unprocessed")
             .figure("seed", Long.toString(seed));
@@ -264,6 +271,8 @@ class PipelineKillCampaignIT {
         .figure(
             "worst lag, arrival at serve to first processing",
             CampaignReport.format(Duration.ofMillis(tally.worstLagMillis())))
+        .figure(
+            "of the rotations, while the agent was down", Integer.toString(rotationsWhileAgentDown))
         .figure("drain after the writer stopped", CampaignReport.format(drain))
         .figure("open shards at the end", Integer.toString(openShards.size()))
         .figure(
@@ -321,7 +330,12 @@ class PipelineKillCampaignIT {
   }
 
   /** One injected fault, for the log and the report. */
-  private record FaultEvent(PipelineFault kind, long atMillis, String what, Duration restart) {
+  private record FaultEvent(
+      PipelineFault kind, long atMillis, String what, Duration restart, PipelineFault alsoRotated) {
+    FaultEvent(PipelineFault kind, long atMillis, String what, Duration restart) {
+      this(kind, atMillis, what, restart, null);
+    }
+
     String describe() {
       return CampaignReport.format(Duration.ofMillis(atMillis)) + " (" + what + ")";
     }
@@ -341,8 +355,31 @@ class PipelineKillCampaignIT {
       throws Exception {
     switch (planned) {
       case KILL_AGENT -> {
-        Duration restart = processes.killAndRestartAgent();
-        return new FaultEvent(planned, at, "SIGKILL agent", restart);
+        // Half the time the log rotates while the agent is down, as logrotate may run then: the
+        // agent must recognise the moved file by inode, or the copy by its first bytes alone.
+        PipelineFault rotation =
+            random.nextBoolean()
+                ? null
+                : random.nextBoolean()
+                    ? PipelineFault.ROTATE_RENAME
+                    : PipelineFault.ROTATE_COPYTRUNCATE;
+        List<Path> rotated = new ArrayList<>();
+        Duration restart =
+            processes.killAndRestartAgent(
+                () -> {
+                  if (rotation != null) {
+                    rotated.add(rotate(rotation));
+                  }
+                });
+        String what =
+            rotation == null
+                ? "SIGKILL agent"
+                : "SIGKILL agent, rotated by "
+                    + rotationName(rotation)
+                    + " to "
+                    + rotated.get(0).getFileName()
+                    + " while it was down";
+        return new FaultEvent(planned, at, what, restart, rotation);
       }
       case KILL_WORKER -> {
         int i = random.nextInt(processes.workerCount());
@@ -354,16 +391,9 @@ class PipelineKillCampaignIT {
         return new FaultEvent(planned, at, "SIGKILL serve", restart);
       }
       case ROTATE_RENAME, ROTATE_COPYTRUNCATE -> {
-        NumberedLog.Rotation how =
-            planned == PipelineFault.ROTATE_RENAME
-                ? NumberedLog.Rotation.RENAME
-                : NumberedLog.Rotation.COPYTRUNCATE;
-        Path to = log.rotate(how).get(30, TimeUnit.SECONDS);
+        Path to = rotate(planned);
         return new FaultEvent(
-            planned,
-            at,
-            "rotated by " + how.name().toLowerCase(Locale.ROOT) + " to " + to.getFileName(),
-            null);
+            planned, at, "rotated by " + rotationName(planned) + " to " + to.getFileName(), null);
       }
       case SPLIT_SHARD, MERGE_SHARDS -> {
         Resharder.Done done =
@@ -372,6 +402,18 @@ class PipelineKillCampaignIT {
       }
       default -> throw new IllegalStateException("unknown fault " + planned);
     }
+  }
+
+  private Path rotate(PipelineFault kind) throws Exception {
+    NumberedLog.Rotation how =
+        kind == PipelineFault.ROTATE_RENAME
+            ? NumberedLog.Rotation.RENAME
+            : NumberedLog.Rotation.COPYTRUNCATE;
+    return log.rotate(how).get(30, TimeUnit.SECONDS);
+  }
+
+  private static String rotationName(PipelineFault kind) {
+    return kind == PipelineFault.ROTATE_RENAME ? "rename" : "copytruncate";
   }
 
   private static FaultEvent lastBefore(List<FaultEvent> events, long atMillis) {

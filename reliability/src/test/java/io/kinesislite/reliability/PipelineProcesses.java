@@ -1,6 +1,5 @@
 package io.kinesislite.reliability;
 
-import io.kinesislite.agent.AgentCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +12,10 @@ import java.util.List;
  * The processes of the pipeline campaign, each in a JVM of its own so that it can be SIGKILLed:
  * {@code serve} ({@link DurableServeMain}: durable, sync {@code always}, on a fixed port and
  * directory so that clients reconnect and find their data after a restart), the log agent ({@code
- * AgentCommand run --config FILE}, as an operator runs it) and the kcl-lite workers ({@link
- * ConsumerWorkerMain}). A kill is always followed by a restart of the same part, and the restart
- * waits until the part says it is up, so that a campaign's faults never overlap.
+ * AgentCommand run --config FILE}, as an operator runs it, through {@link WatchedAgentMain}) and
+ * the kcl-lite workers ({@link ConsumerWorkerMain}). A kill is always followed by a restart of the
+ * same part, and the restart waits until the part says it is up, so that a campaign's faults never
+ * overlap.
  *
  * <p>{@link #close()} kills whatever still runs. Not thread-safe: the campaign's thread drives it.
  */
@@ -60,7 +60,10 @@ final class PipelineProcesses implements AutoCloseable {
   }
 
   private String agentYaml(String logFiles) {
-    // Short intervals: a restart resumes from a recent state, and a dead serve is noticed at once.
+    // Short intervals: a restart resumes from a recent state. A killed serve resets its
+    // connections, so calls fail at once whatever the call timeout; the timeout is long because
+    // the agent's first call, in a cold JVM on a loaded machine, took over 5 s, and the agent
+    // does not start when its check that the stream exists fails.
     return String.join(
         "\n",
         "stateDirectory: " + dir.resolve("agent-state"),
@@ -74,7 +77,7 @@ final class PipelineProcesses implements AutoCloseable {
         "  address: off",
         "transport:",
         "  selection: " + endpoint(),
-        "  callTimeout: 5s",
+        "  callTimeout: 20s",
         "  connectTimeout: 500ms",
         "  maxAttempts: 2",
         "producer:",
@@ -133,7 +136,7 @@ final class PipelineProcesses implements AutoCloseable {
             "agent",
             dir.resolve("agent.log"),
             List.of("-Xmx256m"),
-            AgentCommand.class.getName(),
+            WatchedAgentMain.class.getName(),
             List.of("run", "--config", agentConfig.toString()));
     agent.awaitLog("Tailing 1 flow(s)", START_BOUND);
   }
@@ -176,10 +179,20 @@ final class PipelineProcesses implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  /** SIGKILLs the agent and starts it again with the same state directory. */
-  Duration killAndRestartAgent() throws InterruptedException {
+  /** Something done while a part is down, between its kill and its restart. */
+  @FunctionalInterface
+  interface WhileDown {
+    void run() throws Exception;
+  }
+
+  /**
+   * SIGKILLs the agent, runs {@code whileDown} (a rotation, say, as logrotate might run while the
+   * agent is crashed), and starts the agent again with the same state directory.
+   */
+  Duration killAndRestartAgent(WhileDown whileDown) throws Exception {
     long start = System.nanoTime();
     agent.kill();
+    whileDown.run();
     startAgent();
     return Duration.ofNanos(System.nanoTime() - start);
   }
