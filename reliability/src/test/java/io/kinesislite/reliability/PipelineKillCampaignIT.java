@@ -292,6 +292,12 @@ class PipelineKillCampaignIT {
                 + (before == null ? "" : ", after the fault at " + before.describe())
                 + ".")
         .note(
+            "The seed fixes the faults, their order and the pauses between them (add"
+                + " `-Dkinesislite.reliability.seed="
+                + seed
+                + "` to the command below); how long each part takes to restart, and so the exact"
+                + " interleaving, differs from run to run.")
+        .note(
             "copytruncate: the writer copies and truncates between two of its writes, so no line"
                 + " is written between the copy and the truncation. A live application writes"
                 + " on in that window and any tailer loses those lines; the agent documents this."
