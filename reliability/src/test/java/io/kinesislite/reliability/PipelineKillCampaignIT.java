@@ -343,7 +343,7 @@ class PipelineKillCampaignIT {
     }
 
     String describe() {
-      return CampaignReport.format(Duration.ofMillis(atMillis)) + " (" + what + ")";
+      return CampaignReport.format(Duration.ofMillis(atMillis)) + ": " + what;
     }
 
     @Override
