@@ -17,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -174,10 +172,7 @@ class PipelineKillCampaignIT {
 
     // The chaos: until the run's time is up and every kind of fault has come at least once.
     Resharder resharder = new Resharder(admin, stream, schedule.random(), 2, 5);
-    Map<PipelineFault, Integer> counts = new EnumMap<>(PipelineFault.class);
-    Map<PipelineFault, Duration> slowestRestart = new EnumMap<>(PipelineFault.class);
-    List<FaultEvent> events = new ArrayList<>();
-    int rotationsWhileAgentDown = 0;
+    FaultTimeline faults = new FaultTimeline();
     long chaosStart = System.nanoTime();
     long runStartMillis = System.currentTimeMillis();
     while (System.nanoTime() - chaosStart < runFor.toNanos() || !schedule.everyKindDrawn()) {
@@ -187,17 +182,9 @@ class PipelineKillCampaignIT {
       Thread.sleep(schedule.nextPause().toMillis()); // the random interval between faults
       processes.assertAllAlive();
       PipelineFault planned = schedule.nextFault();
-      long at = System.currentTimeMillis();
-      FaultEvent event = inject(planned, resharder, schedule.random(), at - runStartMillis);
-      events.add(event);
-      counts.merge(event.kind(), 1, Integer::sum);
-      if (event.alsoRotated() != null) {
-        counts.merge(event.alsoRotated(), 1, Integer::sum);
-        rotationsWhileAgentDown++;
-      }
-      if (event.restart() != null) {
-        slowestRestart.merge(event.kind(), event.restart(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
-      }
+      long at = System.currentTimeMillis() - runStartMillis;
+      FaultTimeline.Event event = inject(planned, resharder, schedule.random(), at);
+      faults.add(event);
       System.out.println("PipelineKillCampaignIT: " + event);
     }
     Duration chaos = Duration.ofNanos(System.nanoTime() - chaosStart);
@@ -222,12 +209,51 @@ class PipelineKillCampaignIT {
     Duration drain = Duration.ofNanos(System.nanoTime() - drainStart);
     tally.poll();
     long lost = tally.missing(written);
+    int openShards = resharder.openShards().size();
+    long agentLoss =
+        processes.agentLogLines("were never shipped")
+            + processes.agentLogLines("could be read; reading it again");
+    writeReport(
+        new Outcome(
+            seed, chaos, drain, written, tally, faults, openShards, agentLoss, runStartMillis));
+
+    String failureContext = "\nseed " + seed + "; faults:\n" + faults + processes.logTails();
+    assertThat(lost)
+        .as(
+            "lines lost of %d written (first missing %s)%s%s",
+            written,
+            tally.firstMissing(written, 20),
+            drainFailure == null ? "" : "; " + drainFailure.getMessage(),
+            failureContext)
+        .isZero();
+    assertThat(tally.foreign()).as("output lines that are not lines written").isEmpty();
+    assertThat(tally.beyond(written)).as("lines processed that were never written").isZero();
+    assertThat(written).as("lines written").isGreaterThan(linesPerSecond * runFor.toSeconds() / 2);
+    for (PipelineFault kind : PipelineFault.values()) {
+      assertThat(faults.count(kind)).as("count of %s", kind.label()).isPositive();
+    }
+    assertThat(tally.shards().size())
+        .as("shards with records processed (the first %d and the children of resharding)", SHARDS)
+        .isGreaterThan(SHARDS);
+    processes.assertAllAlive();
+  }
+
+  /** What a run came to, for its report. */
+  private record Outcome(
+      long seed,
+      Duration chaos,
+      Duration drain,
+      long written,
+      DeliveryTally tally,
+      FaultTimeline faults,
+      int openShards,
+      long agentLoss,
+      long runStartMillis) {}
+
+  private void writeReport(Outcome o) {
+    DeliveryTally tally = o.tally();
     DeliveryTally.Gap gap = tally.longestUnprocessed();
-    FaultEvent before = lastBefore(events, gap.endedAtMillis() - runStartMillis);
-    List<String> openShards = new ArrayList<>();
-    resharder.openShards().forEach(s -> openShards.add(s.shardId()));
-    long agentLossReports = processes.agentLogLines("were never shipped");
-    long agentTruncationLoss = processes.agentLogLines("could be read; reading it again");
+    FaultTimeline.Event before = o.faults().lastBefore(gap.endedAtMillis() - o.runStartMillis());
 
     CampaignReport.Builder report =
         CampaignReport.builder(1, "Pipeline under kill")
@@ -248,16 +274,17 @@ class PipelineKillCampaignIT {
                     + " (kept between 2 and 5 open). Then the writer stops, the pipeline drains,"
                     + " and the lines written are compared with the union of the workers' output"
                     + " files.")
-            .ran(chaos)
-            .faults(counts.values().stream().mapToLong(Integer::longValue).sum())
-            .records(written, lost, tally.duplicates())
+            .ran(o.chaos())
+            .faults(o.faults().total())
+            .records(o.written(), tally.missing(o.written()), tally.duplicates())
             .worstRecovery(Duration.ofMillis(gap.millis()), "longest a shard went unprocessed")
-            .figure("seed", Long.toString(seed));
+            .figure("seed", Long.toString(o.seed()));
     for (PipelineFault kind : PipelineFault.values()) {
-      report.figure(kind.label(), Integer.toString(counts.getOrDefault(kind, 0)));
+      report.figure(kind.label(), Integer.toString(o.faults().count(kind)));
     }
-    slowestRestart.forEach(
-        (kind, d) -> report.figure("slowest " + kind.label(), CampaignReport.format(d)));
+    o.faults()
+        .slowestRestarts()
+        .forEach((kind, d) -> report.figure("slowest " + kind.label(), CampaignReport.format(d)));
     report
         .figure(
             "records processed (repeats included)",
@@ -272,12 +299,13 @@ class PipelineKillCampaignIT {
             "worst lag, arrival at serve to first processing",
             CampaignReport.format(Duration.ofMillis(tally.worstLagMillis())))
         .figure(
-            "of the rotations, while the agent was down", Integer.toString(rotationsWhileAgentDown))
-        .figure("drain after the writer stopped", CampaignReport.format(drain))
-        .figure("open shards at the end", Integer.toString(openShards.size()))
+            "of the rotations, while the agent was down",
+            Integer.toString(o.faults().rotationsWhileDown()))
+        .figure("drain after the writer stopped", CampaignReport.format(o.drain()))
+        .figure("open shards at the end", Integer.toString(o.openShards()))
         .figure(
             "agent reports of lost bytes (truncated unread, file gone)",
-            Long.toString(agentLossReports + agentTruncationLoss))
+            Long.toString(o.agentLoss()))
         .note(
             "Longest a shard went unprocessed: for each record, the time from when it was ready"
                 + " on its shard (its arrival at `serve`, or the previous processing of any record"
@@ -287,14 +315,14 @@ class PipelineKillCampaignIT {
                 + " but not stretches in which no record was waiting. This run's longest: "
                 + gap.shardId()
                 + ", ending "
-                + CampaignReport.format(Duration.ofMillis(gap.endedAtMillis() - runStartMillis))
+                + CampaignReport.format(Duration.ofMillis(gap.endedAtMillis() - o.runStartMillis()))
                 + " into the run"
                 + (before == null ? "" : ", after the fault at " + before.describe())
                 + ".")
         .note(
             "The seed fixes the faults, their order and the pauses between them (add"
                 + " `-Dkinesislite.reliability.seed="
-                + seed
+                + o.seed()
                 + "` to the command below); how long each part takes to restart, and so the exact"
                 + " interleaving, differs from run to run.")
         .note(
@@ -308,57 +336,10 @@ class PipelineKillCampaignIT {
                 + " sent, and a worker killed or taking a shard over re-reads from the last"
                 + " checkpoint.");
     report.build().write();
-
-    String failureContext =
-        "\nseed "
-            + seed
-            + "; faults:\n"
-            + String.join("\n", events.stream().map(Object::toString).toList())
-            + processes.logTails();
-    assertThat(lost)
-        .as(
-            "lines lost of %d written (first missing %s)%s%s",
-            written,
-            tally.firstMissing(written, 20),
-            drainFailure == null ? "" : "; " + drainFailure.getMessage(),
-            failureContext)
-        .isZero();
-    assertThat(tally.foreign()).as("output lines that are not lines written").isEmpty();
-    assertThat(tally.beyond(written)).as("lines processed that were never written").isZero();
-    assertThat(written).as("lines written").isGreaterThan(linesPerSecond * runFor.toSeconds() / 2);
-    for (PipelineFault kind : PipelineFault.values()) {
-      assertThat(counts.getOrDefault(kind, 0)).as("count of %s", kind.label()).isPositive();
-    }
-    assertThat(tally.shards().size())
-        .as("shards with records processed (the first %d and the children of resharding)", SHARDS)
-        .isGreaterThan(SHARDS);
-    processes.assertAllAlive();
   }
 
-  /** One injected fault, for the log and the report. */
-  private record FaultEvent(
-      PipelineFault kind, long atMillis, String what, Duration restart, PipelineFault alsoRotated) {
-    FaultEvent(PipelineFault kind, long atMillis, String what, Duration restart) {
-      this(kind, atMillis, what, restart, null);
-    }
-
-    String describe() {
-      return CampaignReport.format(Duration.ofMillis(atMillis)) + ": " + what;
-    }
-
-    @Override
-    public String toString() {
-      return String.format(
-          Locale.ROOT,
-          "+%6.1f s %s%s",
-          atMillis / 1000.0,
-          what,
-          restart == null ? "" : ", up again after " + restart.toMillis() + " ms");
-    }
-  }
-
-  private FaultEvent inject(PipelineFault planned, Resharder resharder, Random random, long at)
-      throws Exception {
+  private FaultTimeline.Event inject(
+      PipelineFault planned, Resharder resharder, Random random, long at) throws Exception {
     switch (planned) {
       case KILL_AGENT -> {
         // Half the time the log rotates while the agent is down, as logrotate may run then: the
@@ -385,26 +366,27 @@ class PipelineKillCampaignIT {
                     + " to "
                     + rotated.get(0).getFileName()
                     + " while it was down";
-        return new FaultEvent(planned, at, what, restart, rotation);
+        return new FaultTimeline.Event(planned, at, what, restart, rotation);
       }
       case KILL_WORKER -> {
         int i = random.nextInt(processes.workerCount());
         Duration restart = processes.killAndRestartWorker(i);
-        return new FaultEvent(planned, at, "SIGKILL " + PipelineProcesses.workerId(i), restart);
+        return new FaultTimeline.Event(
+            planned, at, "SIGKILL " + PipelineProcesses.workerId(i), restart);
       }
       case KILL_SERVE -> {
         Duration restart = processes.killAndRestartServe();
-        return new FaultEvent(planned, at, "SIGKILL serve", restart);
+        return new FaultTimeline.Event(planned, at, "SIGKILL serve", restart);
       }
       case ROTATE_RENAME, ROTATE_COPYTRUNCATE -> {
         Path to = rotate(planned);
-        return new FaultEvent(
+        return new FaultTimeline.Event(
             planned, at, "rotated by " + rotationName(planned) + " to " + to.getFileName(), null);
       }
       case SPLIT_SHARD, MERGE_SHARDS -> {
         Resharder.Done done =
             planned == PipelineFault.SPLIT_SHARD ? resharder.split() : resharder.merge();
-        return new FaultEvent(done.kind(), at, done.description(), null);
+        return new FaultTimeline.Event(done.kind(), at, done.description(), null);
       }
       default -> throw new IllegalStateException("unknown fault " + planned);
     }
@@ -420,16 +402,6 @@ class PipelineKillCampaignIT {
 
   private static String rotationName(PipelineFault kind) {
     return kind == PipelineFault.ROTATE_RENAME ? "rename" : "copytruncate";
-  }
-
-  private static FaultEvent lastBefore(List<FaultEvent> events, long atMillis) {
-    FaultEvent last = null;
-    for (FaultEvent e : events) {
-      if (e.atMillis() <= atMillis) {
-        last = e;
-      }
-    }
-    return last;
   }
 
   private static int freePort() throws IOException {
