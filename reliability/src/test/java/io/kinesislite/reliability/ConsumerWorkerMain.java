@@ -35,6 +35,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Arguments: kinesis endpoint, DynamoDB endpoint, lease table, stream, worker id, output file,
  * failover time in ms, take interval in ms.
+ *
+ * <p>The worker runs one processor per shard on its own threads; they share the output stream and
+ * write each batch under its lock, so that batches never interleave.
  */
 public final class ConsumerWorkerMain {
   private ConsumerWorkerMain() {}

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * prints {@code ready <port>} once it listens, and exits at once when its standard input closes, so
  * that a test JVM that dies takes it along.
  *
- * <p>Limits are off: the campaigns test durability and recovery, not throttling.
+ * <p>Limits are off: the campaigns test durability and recovery, not throttling. A process main: it
+ * shares nothing with other threads but the server it starts.
  */
 public final class DurableServeMain {
   private DurableServeMain() {}

@@ -1,6 +1,6 @@
 package io.kinesislite.reliability;
 
-/** The faults the pipeline campaign injects, with the names its report gives them. */
+/** The faults the pipeline campaign injects, with the names its report gives them. Thread-safe. */
 enum PipelineFault {
   KILL_AGENT("SIGKILL and restart of the agent"),
   KILL_WORKER("SIGKILL and restart of a worker"),
