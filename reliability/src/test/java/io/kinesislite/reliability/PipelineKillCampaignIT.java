@@ -152,7 +152,10 @@ class PipelineKillCampaignIT {
                 .tableName(table)
                 .endpoint(dynamo.endpoint())
                 .credentials(CredentialsSource.staticKeys("local", "local"))
-                .callTimeout(Duration.ofSeconds(2))
+                // Only creates the table: the first call of a cold client to a DynamoDB Local that
+                // has just started took over 2 s on a loaded machine (the workers keep 2 s, below
+                // their failover time, and retry).
+                .callTimeout(Duration.ofSeconds(30))
                 .build());
     leaseTable.ensureTable();
     processes.startWorkers(dynamo.endpoint().toString());
