@@ -45,7 +45,10 @@ final class WorkerReport {
 
   private final Map<String, LongAdder> perShard = new ConcurrentHashMap<>();
   private final Map<String, String> lastSequence = new ConcurrentHashMap<>();
-  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  // Processors running per shard: a count, not a set, because a worker may start a shard's new
+  // processor (it took the lease back) before the old one has ended; a set would let the old one's
+  // end remove the new one's entry.
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final LongAdder total = new LongAdder();
   private final AtomicLong firstNanos = new AtomicLong(-1);
   private volatile long lastNanos = -1;
@@ -67,12 +70,12 @@ final class WorkerReport {
   /** A processor of {@code shardId} was initialized: the worker holds it. */
   void initialized(String shardId) {
     perShard.computeIfAbsent(shardId, s -> new LongAdder());
-    held.add(shardId);
+    held.merge(shardId, 1, Integer::sum);
   }
 
   /** The processor of {@code shardId} ended (lease lost, shard ended, shutdown). */
   void ended(String shardId) {
-    held.remove(shardId);
+    held.computeIfPresent(shardId, (k, n) -> n > 1 ? n - 1 : null);
   }
 
   /**
@@ -117,7 +120,7 @@ final class WorkerReport {
         new Thread(
             () -> {
               while (true) {
-                System.out.println(line());
+                System.out.println(progressLine());
                 System.out.flush();
                 try {
                   Thread.sleep(100);
@@ -148,11 +151,11 @@ final class WorkerReport {
     stdin.start();
   }
 
-  private String line() {
+  String progressLine() {
     StringJoiner shards = new StringJoiner(",");
     new TreeMap<>(perShard)
         .forEach((s, n) -> shards.add(s + ":" + n.sum() + ":" + lastSequence.getOrDefault(s, "-")));
-    String heldList = String.join(",", new TreeSet<>(held));
+    String heldList = String.join(",", new TreeSet<>(held.keySet()));
     long cpu =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();

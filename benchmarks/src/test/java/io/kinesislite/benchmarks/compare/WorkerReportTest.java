@@ -61,4 +61,18 @@ class WorkerReportTest {
     assertThat(ConsumerComparison.duplicatesAfter(victim, survivor, beforeKill.length()))
         .isEqualTo(2);
   }
+
+  @Test
+  void aShardStaysHeldWhileAnyOfItsProcessorsRuns(@TempDir Path dir) throws Exception {
+    // A worker took a lease back and started a new processor before the old one ended.
+    WorkerReport report = new WorkerReport(dir.resolve("trickle"));
+    report.initialized("shardId-000000000000");
+    report.initialized("shardId-000000000000");
+    report.ended("shardId-000000000000");
+
+    assertThat(Line.parse(report.progressLine()).held()).containsExactly("shardId-000000000000");
+
+    report.ended("shardId-000000000000");
+    assertThat(Line.parse(report.progressLine()).held()).isEmpty();
+  }
 }
