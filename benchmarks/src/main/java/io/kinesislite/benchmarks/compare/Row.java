@@ -43,9 +43,13 @@ public record Row(
   /**
    * How many times better kinesis-lite is than the peer on this metric: above 1 kinesis-lite is
    * better, below 1 it is behind. For a higher-is-better metric kinesis-lite ÷ peer, for a
-   * lower-is-better one peer ÷ kinesis-lite; NaN when either value is missing or zero.
+   * lower-is-better one peer ÷ kinesis-lite; 1 when both are zero (level: no duplicates on either
+   * side, say); NaN when either value is missing, or only one is zero.
    */
   public double ratio() {
+    if (kinesisLite == 0 && peer == 0) {
+      return 1.0;
+    }
     if (!(kinesisLite > 0) || !(peer > 0)) {
       return Double.NaN;
     }

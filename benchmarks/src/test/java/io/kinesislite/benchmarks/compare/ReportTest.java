@@ -44,6 +44,9 @@ class ReportTest {
     assertThat(leaner.ratio()).isEqualTo(4.0);
     assertThat(behind.ratio()).isEqualTo(0.25);
     assertThat(noPeer.ratio()).isNaN();
+    assertThat(new Row("c", "dups", "records", 0, "p", 0, Row.Better.LOWER, null).ratio())
+        .isEqualTo(1.0);
+    assertThat(new Row("c", "dups", "records", 0, "p", 3, Row.Better.LOWER, null).ratio()).isNaN();
     assertThat(noPeer.note()).isEmpty();
   }
 
