@@ -111,7 +111,8 @@ public final class CampaignReport {
         .append(number)
         .append("` (full form), or `mvn -B -ntp verify -pl reliability -am -Dit.test=")
         .append(testClass())
-        .append(" -Dsurefire.failIfNoSpecifiedTests=false -Dtest=none` (short form).\n\n");
+        .append(
+            " -Dfailsafe.failIfNoSpecifiedTests=false -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false` (short form).\n\n");
     return s.toString();
   }
 
