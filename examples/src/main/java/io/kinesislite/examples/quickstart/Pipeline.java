@@ -56,6 +56,7 @@ public final class Pipeline {
   private String where;
   private KinesisTransport kinesis;
   private Fleet fleet;
+  private LeaseStore leases;
   private LogGenerator generator;
 
   private Pipeline(PipelineSettings settings, PrintStream out) {
@@ -79,7 +80,7 @@ public final class Pipeline {
     directory = prepareDirectory();
     stream = "quickstart-" + LocalDateTime.now().format(RUN_ID);
     kinesis = openEndpoint();
-    LeaseStore leases = openLeases();
+    leases = openLeases();
     out.printf("kinesis-lite quickstart: stream %s on %s%n", stream, where);
     out.printf("  data in %s%n", directory);
     kinesis.createStream(stream, settings.shards()).join();
@@ -143,6 +144,9 @@ public final class Pipeline {
             fleet.shardsAtEnd(),
             tally.shardsByWorker());
     summary.print(out);
+    if (summary.lost() > 0) {
+      LossReport.print(out, kinesis, stream, leases, tally.missingLines(written));
+    }
     return summary;
   }
 

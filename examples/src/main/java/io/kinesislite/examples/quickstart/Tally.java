@@ -1,7 +1,9 @@
 package io.kinesislite.examples.quickstart;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,6 +56,16 @@ public final class Tally {
   public synchronized long missing(long written) {
     int upTo = (int) Math.min(written, Integer.MAX_VALUE);
     return upTo - seen.get(0, upTo).cardinality();
+  }
+
+  /** The line numbers below {@code written} never delivered, in order. */
+  public synchronized List<Long> missingLines(long written) {
+    int upTo = (int) Math.min(written, Integer.MAX_VALUE);
+    List<Long> missing = new ArrayList<>();
+    for (int i = seen.nextClearBit(0); i < upTo; i = seen.nextClearBit(i + 1)) {
+      missing.add((long) i);
+    }
+    return missing;
   }
 
   /** Every delivery, duplicates included. */
