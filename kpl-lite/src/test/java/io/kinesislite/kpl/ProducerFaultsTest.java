@@ -353,6 +353,7 @@ class ProducerFaultsTest {
   @Test
   void recordsWhoseCallbacksCannotRunYetStillHoldTheirRoomSoCompletionsCannotPileUp()
       throws Exception {
+    FlakyTransport flaky = new FlakyTransport(open(false, 1));
     KinesisProducer producer =
         producer(
             ProducerConfig.builder()
@@ -360,13 +361,17 @@ class ProducerFaultsTest {
                 .bufferFullWait(Duration.ZERO)
                 .aggregationEnabled(false)
                 .recordMaxBufferedTime(Duration.ZERO),
-            open(false, 1));
-    // Occupy every callback thread with a callback that waits for the test.
+            flaky);
+    // Occupy every callback thread with a callback that waits for the test. The blockers' puts
+    // are held until every callback is attached: a future already complete when whenComplete is
+    // called runs its callback on the caller, which would block the test itself.
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.CountDownLatch started =
+        new java.util.concurrent.CountDownLatch(callbackThreads);
     List<CompletableFuture<RecordResult>> all = new ArrayList<>();
+    flaky.down(true);
     for (int t = 0; t < callbackThreads; t++) {
-      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
       CompletableFuture<RecordResult> blocker = producer.add("s", "block" + t, bytes("b"));
       all.add(blocker);
       blocker.whenComplete(
@@ -378,8 +383,11 @@ class ProducerFaultsTest {
               Thread.currentThread().interrupt();
             }
           });
-      assertThat(started.await(30, TimeUnit.SECONDS)).as("blocking callback %d runs", t).isTrue();
     }
+    flaky.up();
+    assertThat(started.await(30, TimeUnit.SECONDS))
+        .as("every blocking callback runs, each on a callback thread of its own")
+        .isTrue();
 
     // Two records are stored, but their completions cannot run: they keep counting.
     all.add(producer.add("s", "k1", bytes("1")));
