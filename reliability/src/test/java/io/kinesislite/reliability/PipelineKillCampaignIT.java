@@ -7,12 +7,11 @@ import io.kinesislite.kcl.LeaseStoreConfig;
 import io.kinesislite.testkit.DynamoDbLocal;
 import io.kinesislite.testkit.Eventually;
 import io.kinesislite.testkit.UniqueNames;
+import io.kinesislite.testkit.internal.Ports;
 import io.kinesislite.transport.CredentialsSource;
 import io.kinesislite.transport.KinesisTransport;
 import io.kinesislite.transport.TransportConfig;
 import io.kinesislite.transport.Transports;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +105,7 @@ class PipelineKillCampaignIT {
     processes =
         new PipelineProcesses(
             dir,
-            freePort(),
+            Ports.free(),
             stream,
             table,
             WORKERS,
@@ -405,11 +404,5 @@ class PipelineKillCampaignIT {
 
   private static String rotationName(PipelineFault kind) {
     return kind == PipelineFault.ROTATE_RENAME ? "rename" : "copytruncate";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -1,9 +1,7 @@
 package io.kinesislite.reliability;
 
 import io.kinesislite.testkit.DynamoDbLocal;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.kinesislite.testkit.internal.Ports;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -21,7 +19,7 @@ final class RestartableDynamoDb implements AutoCloseable {
   private DynamoDbLocal running;
 
   RestartableDynamoDb(Path dataDirectory) {
-    int port = freePort();
+    int port = Ports.free();
     this.options =
         DynamoDbLocal.Options.builder()
             .dataDirectory(dataDirectory)
@@ -29,14 +27,6 @@ final class RestartableDynamoDb implements AutoCloseable {
             .ciMode(true)
             .build();
     this.endpoint = URI.create("http://127.0.0.1:" + port);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot pick a port for DynamoDB Local", e);
-    }
   }
 
   /** The endpoint, the same across restarts. */

@@ -3,9 +3,7 @@ package io.kinesislite.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.kinesislite.testkit.internal.Ports;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,22 +31,7 @@ class DynamoDbLocalIT {
   void conditionalPutOfAnExistingItemFailsWithConditionalCheckFailed(DynamoDbLocal dynamo) {
     String table = UniqueNames.table("leases");
     try (DynamoDbAsyncClient client = client(dynamo)) {
-      client
-          .createTable(
-              r ->
-                  r.tableName(table)
-                      .billingMode(BillingMode.PAY_PER_REQUEST)
-                      .attributeDefinitions(
-                          AttributeDefinition.builder()
-                              .attributeName("leaseKey")
-                              .attributeType(ScalarAttributeType.S)
-                              .build())
-                      .keySchema(
-                          KeySchemaElement.builder()
-                              .attributeName("leaseKey")
-                              .keyType(KeyType.HASH)
-                              .build()))
-          .join();
+      createLeaseTable(client, table);
       Map<String, AttributeValue> item =
           Map.of("leaseKey", AttributeValue.fromS("shardId-000000000000"));
 
@@ -83,7 +66,7 @@ class DynamoDbLocalIT {
   void aServerStartedAgainOverItsDataDirectoryAndPortKeepsItsTables(@TempDir Path data) {
     String table = UniqueNames.table("survives");
     DynamoDbLocal.Options options =
-        DynamoDbLocal.Options.builder().dataDirectory(data).port(freePort()).build();
+        DynamoDbLocal.Options.builder().dataDirectory(data).port(Ports.free()).build();
     URI endpoint;
     try (DynamoDbLocal first = DynamoDbLocal.start(options);
         DynamoDbAsyncClient client = client(first)) {
@@ -104,14 +87,6 @@ class DynamoDbLocalIT {
                   .join()
                   .item())
           .containsEntry("leaseKey", AttributeValue.fromS("a"));
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
