@@ -337,6 +337,103 @@ class WorkerTest {
   }
 
   @Test
+  void aBatchReadJustBeforeAGracefulStopIsNeitherProcessedNorCheckpointed() throws Exception {
+    await(kinesis.createStream("s", 1));
+    HeldRead held = new HeldRead();
+    Worker w1 =
+        Worker.create(config("w1").build(), held.over(kinesis), leases, shard -> new Recorder());
+    workers.add(w1);
+    w1.start();
+    eventually("w1 holds the shard", () -> w1.heldShards().size() == 1);
+    held.armed.set(true);
+    produce(0, 50);
+    assertThat(held.holding.await(30, TimeUnit.SECONDS)).as("a read with records held").isTrue();
+
+    java.util.concurrent.CompletableFuture<Void> stopping = w1.shutdown();
+    held.release.countDown();
+    stopping.get(10, TimeUnit.SECONDS);
+
+    assertThat(journal.events).contains("shutdownRequested shardId-000000000000");
+    int seenByW1 = journal.records.get();
+    assertThat(seenByW1).as("the held batch was not given to w1's processor").isLessThan(50);
+    // w1's shutdownRequested checkpointed "what it was given": the next worker must get the rest.
+    start("w2");
+    eventually("all 50 processed", () -> journal.records.get() >= 50);
+    assertEveryRecordSeenInKeyOrder(50);
+  }
+
+  @Test
+  void aBatchTheProcessorThrewOnIsNotCoveredByItsShutdownCheckpoint() throws Exception {
+    await(kinesis.createStream("s", 1));
+    java.util.concurrent.CountDownLatch threw = new java.util.concurrent.CountDownLatch(1);
+    Worker w1 =
+        start(
+            config("w1").processorRetryBackoff(Duration.ofSeconds(30)),
+            shard ->
+                new Recorder() {
+                  @Override
+                  public void processRecords(
+                      List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+                    threw.countDown();
+                    throw new IllegalStateException("a processor that cannot go on (test)");
+                  }
+                });
+    produce(0, 50);
+    assertThat(threw.await(30, TimeUnit.SECONDS)).isTrue();
+
+    w1.shutdown().get(10, TimeUnit.SECONDS);
+
+    assertThat(journal.events).contains("shutdownRequested shardId-000000000000");
+    start("w2");
+    eventually("all 50 processed", () -> journal.records.get() >= 50);
+    assertEveryRecordSeenInKeyOrder(50);
+  }
+
+  /** Wraps a transport: once armed, the next read that finds records is held until released. */
+  private static final class HeldRead {
+    final java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    KinesisTransport over(KinesisTransport real) {
+      return (KinesisTransport)
+          java.lang.reflect.Proxy.newProxyInstance(
+              KinesisTransport.class.getClassLoader(),
+              new Class<?>[] {KinesisTransport.class},
+              (proxy, method, args) -> {
+                Object result;
+                try {
+                  result = method.invoke(real, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                  throw e.getCause();
+                }
+                if (!method.getName().equals("getRecords")) {
+                  return result;
+                }
+                @SuppressWarnings("unchecked")
+                java.util.concurrent.CompletableFuture<io.kinesislite.transport.GetRecordsResult>
+                    page =
+                        (java.util.concurrent.CompletableFuture<
+                                io.kinesislite.transport.GetRecordsResult>)
+                            result;
+                return page.thenApply(
+                    p -> {
+                      if (!p.records().isEmpty() && armed.compareAndSet(true, false)) {
+                        holding.countDown();
+                        try {
+                          release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }
+                      return p;
+                    });
+              });
+    }
+  }
+
+  @Test
   void aRestartedWorkerResumesAfterItsCheckpoint() {
     await(kinesis.createStream("s", 2));
     produce(0, 400);

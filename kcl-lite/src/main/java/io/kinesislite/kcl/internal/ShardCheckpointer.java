@@ -29,8 +29,11 @@ final class ShardCheckpointer implements Checkpointer {
     this.metrics = metrics;
   }
 
-  void delivered(Checkpoint position) {
+  /** Sets the last position handed to the processor; returns the one before, to undo it with. */
+  Checkpoint delivered(Checkpoint position) {
+    Checkpoint before = lastDelivered;
     lastDelivered = position;
+    return before;
   }
 
   void shardEnded() {
@@ -41,8 +44,13 @@ final class ShardCheckpointer implements Checkpointer {
   public void checkpoint() {
     if (shardEnded) {
       write(Checkpoint.SHARD_END, false);
-    } else if (lastDelivered != null) {
-      write(lastDelivered, false);
+    } else {
+      Checkpoint last = lastDelivered;
+      // After a failed batch is undone, what the processor was given may lie behind a checkpoint
+      // it wrote inside that batch: never move the checkpoint backwards.
+      if (last != null && !behindCurrent(last)) {
+        write(last, false);
+      }
     }
   }
 
@@ -66,6 +74,11 @@ final class ShardCheckpointer implements Checkpointer {
         write(pending, false);
       }
     };
+  }
+
+  private boolean behindCurrent(Checkpoint position) {
+    Checkpoint current = current();
+    return !current.isSentinel() && position.compareTo(current) < 0;
   }
 
   @Override

@@ -198,7 +198,9 @@ final class ShardConsumer implements Runnable {
         }
         List<ConsumerRecord> batch = userRecords(page.records(), range, position);
         if (!batch.isEmpty()) {
-          deliver(batch, page.millisBehind());
+          if (!deliver(batch, page.millisBehind())) {
+            return; // stopped before the processor took the batch: it was never seen
+          }
           position = batch.get(batch.size() - 1).checkpoint();
         }
         if (page.shardEnd()) {
@@ -275,9 +277,16 @@ final class ShardConsumer implements Runnable {
     }
   }
 
-  private void deliver(List<ConsumerRecord> batch, long millisBehind) {
-    checkpointer.delivered(batch.get(batch.size() - 1).checkpoint());
+  /**
+   * Hands the batch to the processor until it takes it; returns false if the consumer stopped
+   * first. The checkpointer counts the batch as delivered only while a processRecords call holds
+   * it: a batch read just before a graceful stop, or one the processor threw on, must not be
+   * covered by the processor's "checkpoint what I was given" in shutdownRequested.
+   */
+  private boolean deliver(List<ConsumerRecord> batch, long millisBehind) {
+    Checkpoint last = batch.get(batch.size() - 1).checkpoint();
     while (running()) {
+      Checkpoint before = checkpointer.delivered(last);
       try {
         processor.processRecords(List.copyOf(batch), checkpointer, millisBehind);
         long bytes = 0;
@@ -285,10 +294,11 @@ final class ShardConsumer implements Runnable {
           bytes += r.data().remaining();
         }
         metrics.processed(shardId, batch.size(), bytes, millisBehind);
-        return;
+        return true;
       } catch (LeaseLostException e) {
         throw e;
       } catch (RuntimeException e) {
+        checkpointer.delivered(before);
         log.error(
             "Shard {}: the record processor threw on a batch of {} records from {}; giving it"
                 + " the same batch again in {} ms",
@@ -300,6 +310,7 @@ final class ShardConsumer implements Runnable {
         pause(config.processorRetryBackoff().toMillis());
       }
     }
+    return false;
   }
 
   private void shardEnd(List<ChildShard> children) {
