@@ -28,6 +28,7 @@ final class CountingLeaseStore implements LeaseStore {
     TAKE("take"),
     CHECKPOINT("checkpoint"),
     PREPARE_CHECKPOINT("prepareCheckpoint"),
+    HAND_OFF("handOff"),
     RELEASE("release"),
     CREATE_IF_ABSENT("createIfAbsent"),
     RECORD_CHILD_SHARDS("recordChildShards"),
@@ -143,6 +144,12 @@ final class CountingLeaseStore implements LeaseStore {
   public Lease take(Lease observed, String owner) {
     count(Call.TAKE);
     return store.take(observed, owner);
+  }
+
+  @Override
+  public Lease handOff(Lease observed, String newOwner) {
+    count(Call.HAND_OFF);
+    return store.handOff(observed, newOwner);
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class ConsumerConfig {
   private final int maxRecordsPerCall;
   private final int maxLeasesPerWorker;
   private final int maxStealsAtOnce;
+  private final Duration handOffTimeout;
   private final Duration processorRetryBackoff;
   private final Duration shutdownTimeout;
   private final boolean enhancedFanOut;
@@ -53,6 +54,7 @@ public final class ConsumerConfig {
     this.maxRecordsPerCall = b.maxRecordsPerCall;
     this.maxLeasesPerWorker = b.maxLeasesPerWorker;
     this.maxStealsAtOnce = b.maxStealsAtOnce;
+    this.handOffTimeout = b.handOffTimeout;
     this.processorRetryBackoff = b.processorRetryBackoff;
     this.shutdownTimeout = b.shutdownTimeout;
     this.enhancedFanOut = b.enhancedFanOut;
@@ -121,6 +123,10 @@ public final class ConsumerConfig {
     return maxStealsAtOnce;
   }
 
+  public Duration handOffTimeout() {
+    return handOffTimeout;
+  }
+
   public Duration processorRetryBackoff() {
     return processorRetryBackoff;
   }
@@ -170,6 +176,7 @@ public final class ConsumerConfig {
     private int maxRecordsPerCall = 10_000;
     private int maxLeasesPerWorker = Integer.MAX_VALUE;
     private int maxStealsAtOnce = 1;
+    private Duration handOffTimeout = Duration.ofSeconds(30);
     private Duration processorRetryBackoff = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private boolean enhancedFanOut;
@@ -290,6 +297,21 @@ public final class ConsumerConfig {
     /** Sets the most leases stolen in one taking round. Default: 1; range: 1 to 100. */
     public Builder maxStealsAtOnce(int leases) {
       this.maxStealsAtOnce = ConfigChecks.range("maxStealsAtOnce", leases, 1, 100);
+      return this;
+    }
+
+    /**
+     * Sets how long a worker whose lease is stolen has to hand it over gracefully: its processor
+     * finishes the batch, checkpoints in {@code shutdownRequested} and the lease is released to the
+     * thief, so no record is processed twice. After this time (or once the owner stops renewing for
+     * the failover time) the thief takes the lease anyway. Zero steals by taking the lease at once,
+     * as the KCL 2.x does; the owner then learns at its next write and its batch in flight is
+     * processed again by the thief. Default: 30 s (the KCL 3.x's graceful hand-off timeout); range:
+     * 0 to 10 min.
+     */
+    public Builder handOffTimeout(Duration timeout) {
+      this.handOffTimeout =
+          ConfigChecks.range("handOffTimeout", timeout, Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 

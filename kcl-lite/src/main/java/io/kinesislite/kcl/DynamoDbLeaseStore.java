@@ -427,16 +427,99 @@ public final class DynamoDbLeaseStore implements LeaseStore {
         () -> lowLevelUpdate(observed, update));
   }
 
-  /** {@inheritDoc} Writes {@code SET leaseCounter REMOVE leaseOwner}. */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Writes {@code SET leaseOwner, checkpointOwner} if {@code leaseOwner} is the observed owner
+   * and {@code checkpointOwner} does not exist, as a KCL 3.x worker initiates a hand-off.
+   */
+  @Override
+  public Lease handOff(Lease observed, String newOwner) {
+    String from = LeaseStore.checkHandOff(observed, newOwner);
+    checkOpen();
+    Update update =
+        new Update()
+            .set(LeaseItem.LEASE_OWNER, AttributeValue.fromS(newOwner))
+            .set(LeaseItem.CHECKPOINT_OWNER, AttributeValue.fromS(from));
+    try {
+      UpdateItemRequest request =
+          update.request(
+              tableName,
+              observed.leaseKey(),
+              "attribute_exists(#leaseKey) AND #leaseOwner = :expectedOwner"
+                  + " AND attribute_not_exists(#checkpointOwner)",
+              Map.of(":expectedOwner", AttributeValue.fromS(from)));
+      return LeaseItem.TABLE_SCHEMA.mapToItem(client.updateItem(request).attributes()).toLease();
+    } catch (ConditionalCheckFailedException e) {
+      Lease current = e.hasItem() ? leaseOrNull(e.item()) : null;
+      if (current != null
+          && current.isOwnedBy(newOwner)
+          && current.checkpointOwner().equals(Optional.of(from))) {
+        return current; // the SDK retried a hand-off that had succeeded
+      }
+      throw new LeaseLostException(
+          "hand-off of lease "
+              + observed.leaseKey()
+              + " failed: "
+              + (current == null
+                  ? "there is no such lease"
+                  : "it is owned by "
+                      + current.owner().orElse("nobody")
+                      + current.checkpointOwner().map(c -> ", handed off by " + c).orElse("")
+                      + ", not by "
+                      + from));
+    } catch (SdkException e) {
+      throw failure(e, "UpdateItem (handOff) of lease " + observed.leaseKey());
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Writes {@code SET leaseCounter REMOVE leaseOwner} if no hand-off is in progress; else {@code
+   * SET leaseCounter REMOVE checkpointOwner}. A hand-off started after {@code held} was read (it
+   * does not raise the counter) is found from the row the failed condition returns.
+   */
   @Override
   public Lease release(Lease held) {
     Objects.requireNonNull(held, "held == null");
+    if (held.checkpointOwner().isPresent()) {
+      return endHandOff(held);
+    }
     Update update =
         new Update()
             .set(LeaseItem.LEASE_COUNTER, number(held.counter() + 1))
             .remove(LeaseItem.LEASE_OWNER);
+    update.name(LeaseItem.CHECKPOINT_OWNER); // used by the condition only
+    checkOpen();
+    try {
+      return lowLevelUpdate(held, update, " AND attribute_not_exists(#checkpointOwner)").toLease();
+    } catch (ConditionalCheckFailedException e) {
+      Lease current = e.hasItem() ? leaseOrNull(e.item()) : null;
+      if (current != null
+          && current.counter() == held.counter()
+          && current.checkpointOwner().isPresent()) {
+        return endHandOff(current);
+      }
+      if (current != null && current.counter() == held.counter() + 1 && current.owner().isEmpty()) {
+        return current; // the SDK retried a release that had succeeded
+      }
+      throw lost("release", held, e.hasItem(), current);
+    } catch (SdkException e) {
+      throw failure(e, "UpdateItem (release) of lease " + held.leaseKey());
+    }
+  }
+
+  private Lease endHandOff(Lease held) {
+    Update update =
+        new Update()
+            .set(LeaseItem.LEASE_COUNTER, number(held.counter() + 1))
+            .remove(LeaseItem.CHECKPOINT_OWNER);
     return fenced(
-        "release", held, current -> current.owner().isEmpty(), () -> lowLevelUpdate(held, update));
+        "release (ending a hand-off)",
+        held,
+        current -> current.checkpointOwner().isEmpty() && current.owner().equals(held.owner()),
+        () -> lowLevelUpdate(held, update));
   }
 
   /**
@@ -636,11 +719,16 @@ public final class DynamoDbLeaseStore implements LeaseStore {
    * only a client-wide extension could add those.
    */
   private LeaseItem lowLevelUpdate(Lease expected, Update update) {
+    return lowLevelUpdate(expected, update, "");
+  }
+
+  // andCondition: more of the condition, starting with " AND ", on attributes the update names.
+  private LeaseItem lowLevelUpdate(Lease expected, Update update, String andCondition) {
     UpdateItemRequest request =
         update.request(
             tableName,
             expected.leaseKey(),
-            "attribute_exists(#leaseKey) AND #leaseCounter = :expectedCounter",
+            "attribute_exists(#leaseKey) AND #leaseCounter = :expectedCounter" + andCondition,
             Map.of(":expectedCounter", number(expected.counter())));
     return LeaseItem.TABLE_SCHEMA.mapToItem(client.updateItem(request).attributes());
   }

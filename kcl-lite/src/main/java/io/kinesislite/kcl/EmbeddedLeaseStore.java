@@ -231,8 +231,44 @@ public final class EmbeddedLeaseStore implements LeaseStore {
   }
 
   @Override
+  public Lease handOff(Lease observed, String newOwner) {
+    String from = LeaseStore.checkHandOff(observed, newOwner);
+    synchronized (lock) {
+      checkOpen();
+      try (CallLock held = refresh()) {
+        Lease current = leases.get(observed.leaseKey());
+        if (current == null
+            || !current.owner().equals(Optional.of(from))
+            || current.checkpointOwner().isPresent()) {
+          throw new LeaseLostException(
+              "hand-off of lease "
+                  + observed.leaseKey()
+                  + " failed: "
+                  + (current == null
+                      ? "there is no such lease"
+                      : "it is owned by "
+                          + current.owner().orElse("nobody")
+                          + current.checkpointOwner().map(c -> ", handed off by " + c).orElse("")
+                          + ", not by "
+                          + from));
+        }
+        Lease handed =
+            current.withOwner(Optional.of(newOwner)).withCheckpointOwner(Optional.of(from));
+        commit(handed.leaseKey(), handed);
+        return handed;
+      }
+    }
+  }
+
+  @Override
   public Lease release(Lease held) {
-    return updateIfCounter(held, "release", current -> current.withOwner(Optional.empty()));
+    return updateIfCounter(
+        held,
+        "release",
+        current ->
+            current.checkpointOwner().isPresent()
+                ? current.withCheckpointOwner(Optional.empty())
+                : current.withOwner(Optional.empty()));
   }
 
   @Override

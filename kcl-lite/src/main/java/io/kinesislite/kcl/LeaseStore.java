@@ -65,7 +65,25 @@ public interface LeaseStore extends AutoCloseable {
   Lease take(Lease observed, String owner);
 
   /**
-   * Gives up a lease this worker holds, leaving it unowned for any worker to take at once.
+   * Starts a graceful hand-off of another worker's lease to {@code newOwner}, as a KCL 3.x worker
+   * does: if the lease is still owned by {@code observed.owner()} and no hand-off is in progress,
+   * sets {@code leaseOwner} to {@code newOwner} and {@code checkpointOwner} to the current owner,
+   * without raising the counter. The current owner keeps the lease (its renewals and checkpoints
+   * still succeed, and return the lease with the hand-off on it) until it has finished its batch,
+   * checkpointed and called {@link #release}; the new owner then takes it. Nothing is read or
+   * written twice, where a {@link #take} while the owner is mid-batch has both process that batch.
+   *
+   * @throws LeaseLostException if the owner changed, a hand-off is already in progress, or the
+   *     lease is gone; nothing is written
+   * @throws IllegalArgumentException if {@code observed} has no owner, or {@code newOwner} is it
+   */
+  Lease handOff(Lease observed, String newOwner);
+
+  /**
+   * Gives up a lease this worker holds, if the counter is still {@code held.counter()}: leaves it
+   * unowned for any worker to take at once, or, while a {@link #handOff} of it is in progress (the
+   * stored {@code checkpointOwner} is the holder), ends the hand-off by clearing {@code
+   * checkpointOwner}, leaving it to its new owner. Raises the counter.
    *
    * @throws LeaseLostException if the counter moved (it was no longer ours to give), or the lease
    *     is gone
@@ -108,6 +126,32 @@ public interface LeaseStore extends AutoCloseable {
   static boolean countsAsOwnerSwitch(Lease observed, String newOwner) {
     return (observed.owner().isPresent() && !observed.isOwnedBy(newOwner))
         || observed.checkpointOwner().equals(java.util.Optional.of(newOwner));
+  }
+
+  /**
+   * Checks the arguments of a {@link #handOff} and returns the owner the lease is handed off from.
+   *
+   * @throws IllegalArgumentException if {@code observed} has no owner, or {@code newOwner} is empty
+   *     or its owner
+   */
+  static String checkHandOff(Lease observed, String newOwner) {
+    java.util.Objects.requireNonNull(observed, "observed == null");
+    java.util.Objects.requireNonNull(newOwner, "newOwner == null");
+    if (newOwner.isEmpty()) {
+      throw new IllegalArgumentException("newOwner must not be empty");
+    }
+    String from =
+        observed
+            .owner()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "lease " + observed.leaseKey() + " has no owner to hand it off"));
+    if (from.equals(newOwner)) {
+      throw new IllegalArgumentException(
+          "lease " + observed.leaseKey() + " is already owned by " + newOwner);
+    }
+    return from;
   }
 
   /** Releases the store's resources; does not delete anything. */

@@ -157,7 +157,9 @@ class DynamoDbLeaseStoreTest {
         .hasMessageContaining(SHARD)
         .hasMessageContaining("5");
     assertThat(lastUpdate.get().conditionExpression())
-        .isEqualTo("attribute_exists(#leaseKey) AND #leaseCounter = :expectedCounter");
+        .isEqualTo(
+            "attribute_exists(#leaseKey) AND #leaseCounter = :expectedCounter"
+                + " AND attribute_not_exists(#checkpointOwner)");
     assertThat(lastUpdate.get().updateExpression())
         .isEqualTo("SET #leaseCounter = :leaseCounter REMOVE #leaseOwner");
     assertThat(lastUpdate.get().expressionAttributeValues().get(":expectedCounter").n())

@@ -69,6 +69,12 @@ public final class FlakyLeaseStore implements LeaseStore {
   }
 
   @Override
+  public Lease handOff(Lease observed, String newOwner) {
+    check();
+    return real.handOff(observed, newOwner);
+  }
+
+  @Override
   public Lease release(Lease held) {
     check();
     return real.release(held);

@@ -412,6 +412,88 @@ public abstract class LeaseStoreContract {
     assertThat(store.get(SHARD)).contains(stolen);
   }
 
+  // ---------------------------------------------------------------- graceful hand-off
+
+  @Test
+  void aHandOffNamesTheNewOwnerAndKeepsTheCounterSoTheHolderStillRenewsAndCheckpoints() {
+    Lease held = store.take(created(newLease(SHARD)), "worker-1");
+
+    Lease handed = store.handOff(stored(SHARD), "worker-2");
+
+    assertThat(handed.owner()).contains("worker-2");
+    assertThat(handed.checkpointOwner()).contains("worker-1");
+    assertThat(handed.counter()).isEqualTo(held.counter());
+    assertThat(store.get(SHARD)).contains(handed);
+    Lease renewed = store.renew(held);
+    assertThat(renewed.owner()).as("the renewal shows the hand-off").contains("worker-2");
+    assertThat(renewed.checkpointOwner()).contains("worker-1");
+    Lease checkpointed = store.checkpoint(renewed, Checkpoint.at(SEQ_1, 0));
+    assertThat(checkpointed.checkpoint()).isEqualTo(Checkpoint.at(SEQ_1, 0));
+    assertThat(checkpointed.checkpointOwner()).contains("worker-1");
+  }
+
+  @Test
+  void releasingALeaseInHandOffLeavesItToTheNewOwner() {
+    Lease held = store.take(created(newLease(SHARD)), "worker-1");
+    held = store.renew(held);
+    store.handOff(stored(SHARD), "worker-2");
+    held = store.checkpoint(held, Checkpoint.at(SEQ_1, 4)); // the copy now shows the hand-off
+
+    Lease released = store.release(held);
+
+    assertThat(released.owner()).contains("worker-2");
+    assertThat(released.checkpointOwner()).isEmpty();
+    assertThat(released.counter()).isEqualTo(held.counter() + 1);
+    assertThat(released.checkpoint()).isEqualTo(Checkpoint.at(SEQ_1, 4));
+    assertThat(store.get(SHARD)).contains(released);
+    Lease taken = store.take(released, "worker-2");
+    assertThat(taken.owner()).contains("worker-2");
+    assertThat(taken.ownerSwitchesSinceCheckpoint()).isZero();
+  }
+
+  @Test
+  void aReleaseFromACopyReadBeforeTheHandOffStillLeavesTheLeaseToTheNewOwner() {
+    Lease held = store.take(created(newLease(SHARD)), "worker-1");
+    store.handOff(stored(SHARD), "worker-2"); // after `held` was read; the counter did not move
+
+    Lease released = store.release(held);
+
+    assertThat(released.owner()).as("not left unowned").contains("worker-2");
+    assertThat(released.checkpointOwner()).isEmpty();
+    assertThat(store.get(SHARD)).contains(released);
+  }
+
+  @Test
+  void aSecondHandOffOrOneFromAStaleOwnerIsRefusedAndWritesNothing() {
+    Lease held = store.take(created(newLease(SHARD)), "worker-1");
+    Lease observed = stored(SHARD);
+    Lease handed = store.handOff(observed, "worker-2");
+
+    assertThatThrownBy(() -> store.handOff(observed, "worker-3"))
+        .isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining(SHARD);
+    assertThat(store.get(SHARD)).contains(handed);
+
+    Lease retaken = store.take(stored(SHARD), "worker-3"); // ends the hand-off
+    assertThatThrownBy(() -> store.handOff(held, "worker-2"))
+        .as("worker-1 no longer owns it")
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(store.get(SHARD)).contains(retaken);
+  }
+
+  @Test
+  void aHandOffOfAnUnownedLeaseOrToItsOwnOwnerIsABadArgument() {
+    Lease unowned = created(newLease(SHARD));
+    assertThatThrownBy(() -> store.handOff(unowned, "worker-2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no owner");
+    Lease held = store.take(unowned, "worker-1");
+    assertThatThrownBy(() -> store.handOff(held, "worker-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already owned by worker-1");
+    assertThat(store.get(SHARD)).contains(held);
+  }
+
   // ---------------------------------------------------------------- child shards, delete
 
   @Test

@@ -237,6 +237,31 @@ class WorkerTest {
   }
 
   @Test
+  void aJoiningWorkerIsHandedItsShardsGracefullyAndNoRecordIsProcessedTwice() {
+    await(kinesis.createStream("s", 4));
+    produce(0, 1_000);
+    Worker w1 = start("w1");
+    eventually("w1 processed 1,000", () -> journal.records.get() >= 1_000);
+    Worker w2 = start("w2");
+    int produced = 1_000;
+    while (w2.heldShards().size() < 2 && produced < 50_000) {
+      produce(produced, 500); // records keep flowing while the shards move
+      produced += 500;
+    }
+    int total = produced;
+    eventually("balanced 2/2", () -> w1.heldShards().size() == 2 && w2.heldShards().size() == 2);
+    eventually("everything processed", () -> journal.records.get() >= total);
+
+    assertThat(journal.events)
+        .as("w1's processors were asked to finish, not told they lost the lease")
+        .filteredOn(e -> e.startsWith("shutdownRequested"))
+        .hasSize(2);
+    assertThat(journal.events).filteredOn(e -> e.startsWith("leaseLost")).isEmpty();
+    assertEveryRecordSeenInKeyOrder(total);
+    assertThat(journal.records.get()).as("no record processed twice").isEqualTo(total);
+  }
+
+  @Test
   void afterASplitAndAMergeParentsFinishBeforeTheirChildrenAndKeyOrderHolds() {
     await(kinesis.createStream("s", 2));
     start("w1");

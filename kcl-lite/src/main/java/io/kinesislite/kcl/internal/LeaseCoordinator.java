@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * the target while this worker is short by more than one; so a fleet at floor or ceiling never
  * moves a lease.
  *
+ * <p>Stealing is a graceful hand-off unless its timeout is zero ({@link LeaseStore#handOff}, as the
+ * KCL 3.x does it): the thief names itself the new owner; the owner learns it from its next renewal
+ * or checkpoint, lets its processor finish the batch and checkpoint ({@code shutdownRequested}) and
+ * releases the lease, which ends the hand-off; the thief takes it in its next round. If the owner
+ * has not done so within the hand-off timeout, or stops renewing for the failover time, the thief
+ * takes the lease anyway.
+ *
  * <p>The worker calls {@link #renew()} and {@link #takeRound()} on its schedule (tests call them
  * step by step). Every write to one lease happens under that lease's lock, so renewals, takes,
  * checkpoints and releases of one lease never race each other on its counter. Thread-safe.
@@ -47,6 +54,12 @@ public final class LeaseCoordinator {
     void leaseGained(Lease lease);
 
     void leaseLost(String leaseKey);
+
+    /**
+     * Another worker is taking over this held lease gracefully: finish the batch, checkpoint and
+     * {@link LeaseCoordinator#release} it. The lease stays valid until then.
+     */
+    void handOffRequested(String leaseKey);
   }
 
   /** A lease this worker holds: the newest copy, and when its last good renewal was sent. */
@@ -55,6 +68,7 @@ public final class LeaseCoordinator {
     private final Object writeLock = new Object();
     private volatile Lease lease;
     private volatile long renewedAtNanos;
+    private boolean handingOff; // guarded by writeLock
 
     Held(Lease lease, long renewedAtNanos) {
       this.leaseKey = lease.leaseKey();
@@ -80,6 +94,9 @@ public final class LeaseCoordinator {
   private final Random random;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final Map<String, Seen> seen = new HashMap<>(); // only the taking round touches it
+  private final long handOffTimeoutNanos; // 0: steal by taking at once
+  // Leases handed off to this worker, not yet released by their owner: since when (taking round).
+  private final Map<String, Long> handOffsAwaited = new HashMap<>();
   private volatile int lastWorkerCount = 1;
   private final java.util.concurrent.atomic.LongAdder takes =
       new java.util.concurrent.atomic.LongAdder();
@@ -93,6 +110,7 @@ public final class LeaseCoordinator {
       Duration renewInterval,
       int maxLeases,
       int maxStealsAtOnce,
+      Duration handOffTimeout,
       LongSupplier nanoTime,
       Random random,
       Listener listener) {
@@ -102,6 +120,7 @@ public final class LeaseCoordinator {
     this.renewIntervalNanos = renewInterval.toNanos();
     this.maxLeases = maxLeases;
     this.maxStealsAtOnce = maxStealsAtOnce;
+    this.handOffTimeoutNanos = handOffTimeout.toNanos();
     this.nanoTime = nanoTime;
     this.random = random;
     this.listener = listener;
@@ -158,6 +177,7 @@ public final class LeaseCoordinator {
         if (updated.counter() > before.counter()) {
           h.renewedAtNanos = sentAt;
         }
+        noticeHandOff(h);
         return updated;
       } catch (LeaseLostException e) {
         drop(h);
@@ -187,6 +207,7 @@ public final class LeaseCoordinator {
         try {
           h.lease = store.renew(h.lease);
           h.renewedAtNanos = sentAt;
+          noticeHandOff(h);
         } catch (LeaseLostException e) {
           log.info("Lost lease {}: {}", h.leaseKey, e.getMessage());
           drop(h);
@@ -195,6 +216,22 @@ public final class LeaseCoordinator {
           log.warn("Renewing lease {} failed; trying again: {}", h.leaseKey, e.toString());
         }
       }
+    }
+  }
+
+  // Under h.writeLock. The store returns the lease with the hand-off on it: tell the listener once.
+  private void noticeHandOff(Held h) {
+    Lease lease = h.lease;
+    if (!h.handingOff
+        && lease.checkpointOwner().equals(Optional.of(workerId))
+        && !lease.isOwnedBy(workerId)) {
+      h.handingOff = true;
+      log.info(
+          "Lease {} is being handed off to {}; its processor finishes the batch, checkpoints and"
+              + " releases it",
+          h.leaseKey,
+          lease.owner().orElse("nobody"));
+      listener.handOffRequested(h.leaseKey);
     }
   }
 
@@ -241,6 +278,7 @@ public final class LeaseCoordinator {
     Map<String, List<Lease>> byOwner = new HashMap<>();
     byOwner.put(workerId, new ArrayList<>());
     List<Lease> live = new ArrayList<>();
+    int handOffPending = 0;
     for (Lease lease : all) {
       // A finished shard's lease waits for clean-up; it is nobody's work, so it does not count.
       if (!lease.checkpoint().isShardEnd()) {
@@ -258,7 +296,14 @@ public final class LeaseCoordinator {
       boolean expired =
           after.sinceNanos == Long.MIN_VALUE || now - after.sinceNanos > failoverNanos;
       if (lease.isOwnedBy(workerId) && !held.containsKey(lease.leaseKey())) {
-        adopt(lease, now);
+        if (handedOffToMe(lease)) {
+          if (!awaitHandOff(lease, expired, now)) {
+            handOffPending++;
+          }
+        } else {
+          handOffsAwaited.remove(lease.leaseKey());
+          adopt(lease, now);
+        }
       }
       if (lease.owner().isEmpty() || (expired && !lease.isOwnedBy(workerId))) {
         available.add(lease);
@@ -267,9 +312,10 @@ public final class LeaseCoordinator {
       }
     }
     seen.keySet().retainAll(keys);
+    handOffsAwaited.keySet().retainAll(keys);
     int workers = byOwner.size();
     lastWorkerCount = workers;
-    int mine = held.size();
+    int mine = held.size() + handOffPending;
     int target = Math.min(maxLeases, (int) Math.ceil((double) live.size() / workers));
     if (mine >= target) {
       return;
@@ -312,10 +358,47 @@ public final class LeaseCoordinator {
           victim,
           most,
           target);
-      if (tryTake(lease, now)) {
+      if (handOffTimeoutNanos > 0 ? tryHandOff(lease, now) : tryTake(lease, now)) {
         steals.increment();
       }
     }
+  }
+
+  private boolean handedOffToMe(Lease lease) {
+    return lease.checkpointOwner().isPresent() && !lease.checkpointOwner().get().equals(workerId);
+  }
+
+  /**
+   * A lease handed off to this worker that its owner has not released yet: takes it anyway once the
+   * owner stopped renewing for the failover time or the hand-off timed out. Returns whether it took
+   * it (or tried).
+   */
+  private boolean awaitHandOff(Lease lease, boolean expired, long now) {
+    long since = handOffsAwaited.computeIfAbsent(lease.leaseKey(), k -> now);
+    if (!expired && now - since < handOffTimeoutNanos) {
+      return false;
+    }
+    log.info(
+        "Lease {}: {} did not hand it over {}; taking it",
+        lease.leaseKey(),
+        lease.checkpointOwner().orElse("its owner"),
+        expired ? "and stopped renewing it" : "within the hand-off timeout");
+    handOffsAwaited.remove(lease.leaseKey());
+    tryTake(lease, now);
+    return true;
+  }
+
+  private boolean tryHandOff(Lease observed, long now) {
+    try {
+      store.handOff(observed, workerId);
+      handOffsAwaited.put(observed.leaseKey(), now);
+      return true;
+    } catch (LeaseLostException e) {
+      log.debug("Lease {} moved before we could ask for it", observed.leaseKey());
+    } catch (KinesisLiteException e) {
+      log.warn("Asking for lease {} failed: {}", observed.leaseKey(), e.toString());
+    }
+    return false;
   }
 
   private boolean tryTake(Lease observed, long now) {

@@ -56,6 +56,11 @@ final class MeteredLeaseStore implements LeaseStore {
   }
 
   @Override
+  public Lease handOff(Lease observed, String newOwner) {
+    return metrics.storeCall("handOff", () -> store.handOff(observed, newOwner));
+  }
+
+  @Override
   public Lease release(Lease held) {
     return metrics.storeCall("release", () -> store.release(held));
   }

@@ -71,6 +71,7 @@ public final class ShardWorkers {
             config.renewInterval(),
             config.maxLeasesPerWorker(),
             config.maxStealsAtOnce(),
+            config.handOffTimeout(),
             System::nanoTime,
             new Random(),
             new LeaseCoordinator.Listener() {
@@ -84,6 +85,16 @@ public final class ShardWorkers {
                 ShardConsumer c = consumers.get(leaseKey);
                 if (c != null) {
                   c.leaseLost();
+                }
+              }
+
+              @Override
+              public void handOffRequested(String leaseKey) {
+                ShardConsumer c = consumers.get(leaseKey);
+                if (c != null) {
+                  c.stop(); // it checkpoints and releases, which ends the hand-off
+                } else {
+                  coordinator().release(leaseKey);
                 }
               }
             });

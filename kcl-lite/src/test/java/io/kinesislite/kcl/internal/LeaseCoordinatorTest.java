@@ -23,12 +23,16 @@ import org.junit.jupiter.api.Test;
 class LeaseCoordinatorTest {
   private static final Duration FAILOVER = Duration.ofSeconds(10);
   private static final Duration RENEW = FAILOVER.dividedBy(3);
+  private static final Duration HAND_OFF_TIMEOUT = Duration.ofSeconds(30);
 
   private final EmbeddedLeaseStore store = EmbeddedLeaseStore.inMemory();
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final Map<String, LeaseCoordinator> workers = new TreeMap<>();
   private final Map<String, List<String>> gained = new HashMap<>();
   private final Map<String, List<String>> lost = new HashMap<>();
+  private final Map<String, List<String>> handOffsRequested = new HashMap<>();
+  // Workers whose consumers hand a lease over the moment they are asked (as a finished batch does).
+  private final Set<String> releaseWhenAsked = new java.util.HashSet<>();
 
   @AfterEach
   void close() {
@@ -49,8 +53,14 @@ class LeaseCoordinatorTest {
   }
 
   private LeaseCoordinator worker(String id, LeaseStore using) {
+    releaseWhenAsked.add(id);
+    return worker(id, using, HAND_OFF_TIMEOUT);
+  }
+
+  private LeaseCoordinator worker(String id, LeaseStore using, Duration handOffTimeout) {
     gained.put(id, new ArrayList<>());
     lost.put(id, new ArrayList<>());
+    handOffsRequested.put(id, new ArrayList<>());
     LeaseCoordinator c =
         new LeaseCoordinator(
             using,
@@ -59,6 +69,7 @@ class LeaseCoordinatorTest {
             RENEW,
             Integer.MAX_VALUE,
             1,
+            handOffTimeout,
             nanos::get,
             new Random(id.hashCode()),
             new LeaseCoordinator.Listener() {
@@ -70,6 +81,14 @@ class LeaseCoordinatorTest {
               @Override
               public void leaseLost(String leaseKey) {
                 lost.get(id).add(leaseKey);
+              }
+
+              @Override
+              public void handOffRequested(String leaseKey) {
+                handOffsRequested.get(id).add(leaseKey);
+                if (releaseWhenAsked.contains(id)) {
+                  workers.get(id).release(leaseKey);
+                }
               }
             });
     workers.put(id, c);
@@ -154,12 +173,12 @@ class LeaseCoordinatorTest {
   }
 
   @Test
-  void aJoiningWorkerStealsOneLeaseARoundUntilBalanced() {
+  void withoutHandOffsAJoiningWorkerStealsOneLeaseARoundUntilBalanced() {
     shards(6);
-    LeaseCoordinator w1 = worker("w1");
+    LeaseCoordinator w1 = worker("w1", store, Duration.ZERO);
     w1.takeRound();
     assertThat(w1.held()).hasSize(6);
-    worker("w2");
+    worker("w2", store, Duration.ZERO);
     List<Integer> w2Counts = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       cycle();
@@ -169,6 +188,91 @@ class LeaseCoordinatorTest {
     cycle(); // the victim notices at its next renewal
     assertThat(counts()).containsExactly(Map.entry("w1", 3), Map.entry("w2", 3));
     assertThat(lost.get("w1")).hasSize(3);
+  }
+
+  @Test
+  void aJoiningWorkerIsHandedOneLeaseARoundAndNoOwnerEverLosesOne() {
+    shards(6);
+    LeaseCoordinator w1 = worker("w1");
+    w1.takeRound();
+    worker("w2");
+    for (int i = 0; i < 10; i++) {
+      cycle();
+    }
+    assertThat(counts()).containsExactly(Map.entry("w1", 3), Map.entry("w2", 3));
+    assertThat(handOffsRequested.get("w1")).hasSize(3);
+    assertThat(lost.get("w1")).as("handed over, never lost").isEmpty();
+    assertThat(workers.get("w2").steals()).isEqualTo(3);
+  }
+
+  @Test
+  void aStolenLeaseMovesOnlyWhenItsOwnerReleasesIt() {
+    shards(2);
+    releaseWhenAsked.add("w2");
+    LeaseCoordinator w1 = worker("w1", store, HAND_OFF_TIMEOUT); // releases only when told below
+    w1.takeRound();
+    LeaseCoordinator w2 = worker("w2");
+    advance(Duration.ofSeconds(1));
+    w2.takeRound();
+    Lease asked = store.list().stream().filter(l -> l.isOwnedBy("w2")).findFirst().orElseThrow();
+    assertThat(asked.checkpointOwner()).contains("w1");
+    assertThat(w2.held()).as("not w2's until w1 lets go").isEmpty();
+    assertThat(w1.held()).hasSize(2);
+
+    advance(RENEW);
+    w1.renew();
+    assertThat(handOffsRequested.get("w1")).containsExactly(asked.leaseKey());
+    w2.takeRound();
+    assertThat(w2.held()).as("w1 still finishing its batch").isEmpty();
+    LeaseCoordinator.Held finishing = w1.held(asked.leaseKey()).orElseThrow();
+    w1.write(finishing, l -> store.checkpoint(l, Checkpoint.at("7", 0)));
+    assertThat(w1.release(asked.leaseKey())).isTrue();
+
+    w2.takeRound();
+    assertThat(w2.held()).extracting(h -> h.leaseKey).containsExactly(asked.leaseKey());
+    assertThat(gained.get("w2")).containsExactly(asked.leaseKey());
+    assertThat(w2.held(asked.leaseKey()).orElseThrow().lease().checkpoint())
+        .as("w2 starts where w1 checkpointed")
+        .isEqualTo(Checkpoint.at("7", 0));
+    assertThat(lost.get("w1")).isEmpty();
+    assertThat(w1.held()).hasSize(1);
+  }
+
+  @Test
+  void aHandOffTheOwnerNeverFinishesIsTakenAfterTheHandOffTimeout() {
+    shards(2);
+    LeaseCoordinator w1 = worker("w1", store, HAND_OFF_TIMEOUT); // never releases
+    w1.takeRound();
+    LeaseCoordinator w2 = worker("w2");
+    w2.takeRound();
+    for (int i = 0; i < 9; i++) { // 27 s: w1 renews, and keeps the lease
+      cycle();
+      assertThat(w2.held()).isEmpty();
+    }
+    assertThat(handOffsRequested.get("w1")).hasSize(1);
+    cycle(); // 30 s
+    assertThat(w2.held()).hasSize(1);
+    cycle();
+    assertThat(lost.get("w1")).as("w1 finds out at its next renewal").hasSize(1);
+    assertThat(counts()).containsExactly(Map.entry("w1", 1), Map.entry("w2", 1));
+  }
+
+  @Test
+  void aHandOffFromAnOwnerThatStoppedIsTakenAfterTheFailoverTime() {
+    shards(2);
+    LeaseCoordinator w1 = worker("w1", store, HAND_OFF_TIMEOUT);
+    w1.takeRound();
+    LeaseCoordinator w2 = worker("w2");
+    w2.takeRound();
+    workers.remove("w1"); // it stops before it hears of the hand-off
+    for (int i = 0; i < 3; i++) { // 9 s
+      cycle();
+    }
+    assertThat(w2.held()).as("under the failover time").isEmpty();
+    cycle(); // 12 s
+    assertThat(w2.held())
+        .as("both of w1's leases, the handed-off one too, after the failover time, not 30 s")
+        .hasSize(2);
   }
 
   @Test
