@@ -38,6 +38,7 @@ public final class ConsumerConfig {
   private final Duration handOffTimeout;
   private final Duration processorRetryBackoff;
   private final Duration shutdownTimeout;
+  private final Duration startTimeout;
   private final boolean enhancedFanOut;
   private final Clock clock;
 
@@ -57,6 +58,7 @@ public final class ConsumerConfig {
     this.handOffTimeout = b.handOffTimeout;
     this.processorRetryBackoff = b.processorRetryBackoff;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.startTimeout = b.startTimeout;
     this.enhancedFanOut = b.enhancedFanOut;
     this.clock = b.clock;
   }
@@ -135,6 +137,10 @@ public final class ConsumerConfig {
     return shutdownTimeout;
   }
 
+  public Duration startTimeout() {
+    return startTimeout;
+  }
+
   public boolean enhancedFanOut() {
     return enhancedFanOut;
   }
@@ -179,6 +185,7 @@ public final class ConsumerConfig {
     private Duration handOffTimeout = Duration.ofSeconds(30);
     private Duration processorRetryBackoff = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration startTimeout = Duration.ofSeconds(60);
     private boolean enhancedFanOut;
     private Clock clock = Clock.systemUTC();
 
@@ -333,6 +340,19 @@ public final class ConsumerConfig {
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout =
           ConfigChecks.range("shutdownTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Sets how long {@link Worker#start()} keeps trying to create or read the lease table and to
+     * describe the stream while they fail with a retriable error (the store or Kinesis unreachable,
+     * throttling, a timeout), as when the worker starts before its DynamoDB endpoint. A fatal
+     * error, such as a missing stream or refused credentials, fails at once. Default: 60 s; range:
+     * 0 (one try) to 1 h.
+     */
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout =
+          ConfigChecks.range("startTimeout", timeout, Duration.ZERO, Duration.ofHours(1));
       return this;
     }
 

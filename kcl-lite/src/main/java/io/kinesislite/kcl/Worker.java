@@ -74,8 +74,12 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Creates the lease table if needed, checks that the stream exists, and starts taking leases.
+   * While the lease store or Kinesis fail with a retriable error, it keeps trying for the
+   * configured {@link ConsumerConfig#startTimeout() startTimeout}.
    *
    * @throws io.kinesislite.transport.ResourceNotFoundException if the stream does not exist
+   * @throws io.kinesislite.transport.KinesisLiteException the last error, if the lease store or
+   *     Kinesis still failed when the start timeout ran out, or at once for a fatal error
    * @throws IllegalStateException if started twice or after close
    */
   public void start() {

@@ -552,6 +552,43 @@ class WorkerTest {
   }
 
   @Test
+  void aWorkerStartedBeforeItsLeaseStoreIsReachableWaitsForItThenConsumes() throws Exception {
+    await(kinesis.createStream("s", 1));
+    produce(0, 20);
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    flaky.down(true);
+    Worker w = Worker.create(config("w1").build(), kinesis, flaky, shard -> new Recorder());
+    workers.add(w);
+    java.util.concurrent.CompletableFuture<Void> starting =
+        java.util.concurrent.CompletableFuture.runAsync(w::start);
+    eventually("two failed tries", () -> flaky.calls() >= 2);
+    assertThat(starting).as("still trying").isNotDone();
+
+    flaky.down(false);
+    starting.get(30, TimeUnit.SECONDS);
+    eventually("20 processed", () -> journal.records.get() >= 20);
+  }
+
+  @Test
+  void aLeaseStoreThatStaysUnreachableFailsStartOnceTheStartTimeoutRunsOut() {
+    await(kinesis.createStream("s", 1));
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    flaky.down(true);
+    Worker w =
+        Worker.create(
+            config("w1").startTimeout(Duration.ofMillis(300)).build(),
+            kinesis,
+            flaky,
+            shard -> new Recorder());
+    workers.add(w);
+
+    assertThatThrownBy(w::start)
+        .isInstanceOf(LeaseStoreException.class)
+        .hasMessageContaining("unreachable");
+    assertThat(flaky.calls()).as("tried more than once").isGreaterThan(1);
+  }
+
+  @Test
   void startingOnAStreamThatDoesNotExistFailsClearly() {
     Worker w = Worker.create(config("w1").build(), kinesis, leases, s -> new Recorder());
     workers.add(w);

@@ -8,7 +8,6 @@ import io.kinesislite.kcl.DynamoDbLeaseStore;
 import io.kinesislite.kcl.InitialPosition;
 import io.kinesislite.kcl.LeaseStore;
 import io.kinesislite.kcl.LeaseStoreConfig;
-import io.kinesislite.kcl.LeaseStoreException;
 import io.kinesislite.kcl.RecordProcessor;
 import io.kinesislite.kcl.Worker;
 import io.kinesislite.transport.CredentialsSource;
@@ -26,8 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A child process of the pipeline campaign: one kcl-lite worker in a JVM of its own, reading a
@@ -73,7 +70,6 @@ public final class ConsumerWorkerMain {
                 .credentials(CredentialsSource.staticKeys("local", "local"))
                 .callTimeout(Duration.ofSeconds(2))
                 .build());
-    awaitLeaseTable(leases);
     OutputStream out =
         Files.newOutputStream(
             Path.of(args[5]),
@@ -92,6 +88,8 @@ public final class ConsumerWorkerMain {
                 .idleWait(Duration.ofMillis(100))
                 .processorRetryBackoff(Duration.ofMillis(100))
                 .shutdownTimeout(Duration.ofSeconds(2))
+                // A cold JVM's first lease-store call can outlast the 2 s call timeout under load.
+                .startTimeout(Duration.ofMinutes(1))
                 .build(),
             kinesis,
             leases,
@@ -100,28 +98,6 @@ public final class ConsumerWorkerMain {
     System.out.println("worker " + workerId + " started");
     System.out.flush();
     new CountDownLatch(1).await(); // the worker's threads are daemons: keep the JVM up
-  }
-
-  /**
-   * Makes the lease store's first call, retried for up to a minute: the first call of a cold JVM's
-   * client can take longer than the 2 s call timeout on a loaded machine, and {@link
-   * Worker#start()} fails on a failed first call instead of retrying it. Once warm, the client
-   * answers in milliseconds.
-   */
-  private static void awaitLeaseTable(LeaseStore leases) {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (true) {
-      try {
-        leases.ensureTable();
-        return;
-      } catch (LeaseStoreException e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        System.err.println("the lease table is not reachable yet; trying again: " + e.getMessage());
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
-    }
   }
 
   /** Appends each batch to the worker's output file and flushes it, then checkpoints. */

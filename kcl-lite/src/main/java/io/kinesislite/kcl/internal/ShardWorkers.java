@@ -120,12 +120,18 @@ public final class ShardWorkers {
       }
       started = true;
     }
-    store.ensureTable();
-    try {
-      transport.describeStream(config.streamName()).join(); // fails early if the stream is missing
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+    long deadline = System.nanoTime() + config.startTimeout().toNanos();
+    untilStarted("creating or reading the lease table", deadline, store::ensureTable);
+    untilStarted(
+        "describing the stream",
+        deadline,
+        () -> {
+          try {
+            transport.describeStream(config.streamName()).join(); // fails early if missing
+          } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+          }
+        });
     if (config.enhancedFanOut()) {
       registerConsumer();
     }
@@ -158,6 +164,36 @@ public final class ShardWorkers {
         syncEvery,
         TimeUnit.MILLISECONDS);
     log.info("Worker {} started: {}", config.workerId(), config);
+  }
+
+  // Retries a start-up step while it fails with a retriable error, until the deadline.
+  private void untilStarted(String what, long deadline, Runnable step) {
+    long backoffMillis = 100;
+    while (true) {
+      try {
+        step.run();
+        return;
+      } catch (KinesisLiteException e) {
+        long left = deadline - System.nanoTime();
+        if (!e.isRetriable() || left <= 0 || stopping) {
+          throw e;
+        }
+        long wait = Math.min(backoffMillis, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        log.warn(
+            "Worker {}: {} failed; trying again in {} ms: {}",
+            config.workerId(),
+            what,
+            wait,
+            e.toString());
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+      }
+    }
   }
 
   // The stream consumer that fan-out reads through: registered once per application.
