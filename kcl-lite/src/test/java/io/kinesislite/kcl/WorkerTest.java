@@ -498,6 +498,65 @@ class WorkerTest {
   }
 
   @Test
+  void aLeaseRetakenWhileItsProcessorIsStillInABatchGetsItsNextProcessorOnlyAfterThatBatch()
+      throws Exception {
+    await(kinesis.createStream("s", 1));
+    produce(0, 10);
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finishBatch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger processors = new AtomicInteger();
+    Worker w =
+        Worker.create(
+            config("w1").build(),
+            kinesis,
+            flaky,
+            shard ->
+                new Recorder() {
+                  final int number = processors.incrementAndGet();
+
+                  @Override
+                  public void initialize(String shardId, Checkpoint startingPosition) {
+                    super.initialize(shardId, startingPosition);
+                    if (number == 2) {
+                      secondStarted.countDown();
+                    }
+                  }
+
+                  @Override
+                  public void processRecords(
+                      List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+                    if (number == 1) {
+                      inBatch.countDown();
+                      try {
+                        finishBatch.await(30, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return; // a batch that outlived its lease: no checkpoint
+                    }
+                    super.processRecords(records, checkpointer, millisBehind);
+                  }
+                });
+    workers.add(w);
+    w.start();
+    assertThat(inBatch.await(30, TimeUnit.SECONDS)).isTrue();
+    flaky.down(true);
+    eventually("the unrenewed lease let go", () -> w.heldShards().isEmpty());
+    flaky.down(false);
+    eventually("the lease taken back", () -> w.heldShards().size() == 1);
+
+    assertThat(secondStarted.await(1, TimeUnit.SECONDS))
+        .as("no second processor while the first is in its batch")
+        .isFalse();
+    finishBatch.countDown();
+    assertThat(secondStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    eventually("the batch processed by the second processor", () -> journal.records.get() >= 10);
+    assertEveryRecordSeenInKeyOrder(10);
+  }
+
+  @Test
   void onTheDurableEmbeddedDefaultCheckpointsSurviveARestartOfEverything(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     // Replace the in-memory setup with a durable engine and a lease table beside its data.

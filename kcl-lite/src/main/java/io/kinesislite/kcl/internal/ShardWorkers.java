@@ -238,10 +238,18 @@ public final class ShardWorkers {
     }
     ShardConsumer consumer =
         new ShardConsumer(shardId, config, transport, store, coordinator, processor, metrics);
-    consumers.put(shardId, consumer);
+    ShardConsumer previous = consumers.put(shardId, consumer);
     consumer.done().whenComplete((v, e) -> consumers.remove(shardId, consumer));
     ThreadFactory threads = new NamedThreadFactory(threadPrefix + "-" + shardId);
-    threads.newThread(consumer).start();
+    Thread thread = threads.newThread(consumer);
+    if (previous == null) {
+      thread.start();
+    } else {
+      // This worker let the lease go (it went unrenewed) and took it back while the previous
+      // processor was still in a batch: one processor per shard, so the new one waits for it.
+      previous.leaseLost();
+      previous.done().whenComplete((v, e) -> thread.start());
+    }
   }
 
   public Set<String> heldShards() {
