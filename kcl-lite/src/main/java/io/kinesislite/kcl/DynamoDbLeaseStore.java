@@ -457,17 +457,7 @@ public final class DynamoDbLeaseStore implements LeaseStore {
           && current.checkpointOwner().equals(Optional.of(from))) {
         return current; // the SDK retried a hand-off that had succeeded
       }
-      throw new LeaseLostException(
-          "hand-off of lease "
-              + observed.leaseKey()
-              + " failed: "
-              + (current == null
-                  ? "there is no such lease"
-                  : "it is owned by "
-                      + current.owner().orElse("nobody")
-                      + current.checkpointOwner().map(c -> ", handed off by " + c).orElse("")
-                      + ", not by "
-                      + from));
+      throw LeaseLostException.handOffRefused(observed.leaseKey(), from, current);
     } catch (SdkException e) {
       throw failure(e, "UpdateItem (handOff) of lease " + observed.leaseKey());
     }

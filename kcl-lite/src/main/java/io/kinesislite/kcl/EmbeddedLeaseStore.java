@@ -240,17 +240,7 @@ public final class EmbeddedLeaseStore implements LeaseStore {
         if (current == null
             || !current.owner().equals(Optional.of(from))
             || current.checkpointOwner().isPresent()) {
-          throw new LeaseLostException(
-              "hand-off of lease "
-                  + observed.leaseKey()
-                  + " failed: "
-                  + (current == null
-                      ? "there is no such lease"
-                      : "it is owned by "
-                          + current.owner().orElse("nobody")
-                          + current.checkpointOwner().map(c -> ", handed off by " + c).orElse("")
-                          + ", not by "
-                          + from));
+          throw LeaseLostException.handOffRefused(observed.leaseKey(), from, current);
         }
         Lease handed =
             current.withOwner(Optional.of(newOwner)).withCheckpointOwner(Optional.of(from));

@@ -13,4 +13,19 @@ public class LeaseLostException extends FatalException {
   public LeaseLostException(String message) {
     super(message);
   }
+
+  // A refused LeaseStore.handOff: what the row says instead (current null: there is no row).
+  static LeaseLostException handOffRefused(String leaseKey, String from, Lease current) {
+    return new LeaseLostException(
+        "hand-off of lease "
+            + leaseKey
+            + " failed: "
+            + (current == null
+                ? "there is no such lease"
+                : "it is owned by "
+                    + current.owner().orElse("nobody")
+                    + current.checkpointOwner().map(c -> ", handed off by " + c).orElse("")
+                    + ", not by "
+                    + from));
+  }
 }
