@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
       "  kinesis-lite serve --port 4567 --data-dir ./kinesis-data --sync always",
       "  kinesis-lite serve --tls --cert-out ./serve-cert.pem",
       "  kinesis-lite serve --access-key AKIDLOCAL:secret    # check SigV4 signatures",
+      "  kinesis-lite serve --access-key-file keys.txt       # the same, secrets kept out of ps",
       "  aws --endpoint-url http://127.0.0.1:4567 kinesis list-streams"
     })
 public final class ServeCommand implements Callable<Integer> {
@@ -115,6 +116,15 @@ public final class ServeCommand implements Callable<Integer> {
   List<String> accessKeys = new ArrayList<>();
 
   @Option(
+      names = "--access-key-file",
+      paramLabel = "PATH",
+      description =
+          "Accept requests signed with the key pairs in this file, one ID:SECRET per line (blank"
+              + " lines and # comments skipped), so that no secret shows in the process list;"
+              + " repeatable. Turns SigV4 checks on.")
+  List<Path> accessKeyFiles = new ArrayList<>();
+
+  @Option(
       names = "--max-request-bytes",
       defaultValue = "16777216",
       description = "Largest request body (default: ${DEFAULT-VALUE}, 16 MiB).")
@@ -177,7 +187,40 @@ public final class ServeCommand implements Callable<Integer> {
       }
       b.accessKey(pair.substring(0, colon), pair.substring(colon + 1));
     }
+    for (Path file : accessKeyFiles) {
+      readAccessKeys(file, b);
+    }
     return b.build();
+  }
+
+  // The error texts name the file and the line, never the line itself: it holds a secret.
+  private void readAccessKeys(Path file, ServerConfig.Builder b) {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--access-key-file " + file + " cannot be read: " + e);
+    }
+    int pairs = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0 || colon == line.length() - 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--access-key-file " + file + " line " + (i + 1) + " must be ID:SECRET");
+      }
+      b.accessKey(line.substring(0, colon), line.substring(colon + 1));
+      pairs++;
+    }
+    if (pairs == 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--access-key-file " + file + " holds no ID:SECRET line");
+    }
   }
 
   private SyncPolicy syncPolicy() {

@@ -176,6 +176,33 @@ class KinesisLiteCommandTest {
   }
 
   @Test
+  void serveReadsAccessKeysFromAFileAndNamesABadLineWithoutShowingIt() throws Exception {
+    Path keys = dir.resolve("keys.txt");
+    java.nio.file.Files.writeString(
+        keys, "# local keys\nAKIDONE:secret-one\n\n  AKIDTWO:secret-two  \n");
+    ServeCommand serve = new ServeCommand();
+    new picocli.CommandLine(serve).parseArgs("--access-key-file", keys.toString());
+    assertThat(serve.config().accessKeys())
+        .containsExactly(
+            java.util.Map.entry("AKIDONE", "secret-one"),
+            java.util.Map.entry("AKIDTWO", "secret-two"));
+
+    java.nio.file.Files.writeString(keys, "AKIDONE:secret-one\nno-colon-secret\n");
+    Run bad = run("serve", "--access-key-file", keys.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("--access-key-file " + keys + " line 2 must be ID:SECRET")
+        .doesNotContain("no-colon-secret")
+        .doesNotContain("secret-one");
+    java.nio.file.Files.writeString(keys, "# nothing yet\n");
+    assertThat(run("serve", "--access-key-file", keys.toString()).err())
+        .contains("holds no ID:SECRET line");
+    Run missing = run("serve", "--access-key-file", dir.resolve("absent.txt").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("absent.txt").contains("cannot be read");
+  }
+
+  @Test
   void completionPrintsABashScriptForEveryCommand() {
     Run r = run("completion");
     assertThat(r.code()).isZero();

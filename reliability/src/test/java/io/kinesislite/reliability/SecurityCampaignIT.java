@@ -306,7 +306,7 @@ class SecurityCampaignIT {
             + " accepted, also over plain HTTP, as the AWS SDK may send it.");
     report.note(
         "Not covered: logs at DEBUG and TRACE, and secrets given on a command line (`kinesis-lite serve --access-key ID:SECRET` is"
-            + " visible to `ps`).");
+            + " visible to `ps`; `--access-key-file` keeps them out of it).");
     report.build().write();
   }
 
