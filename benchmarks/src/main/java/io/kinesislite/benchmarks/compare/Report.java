@@ -198,6 +198,10 @@ public final class Report {
   }
 
   static String ratio(double r) {
-    return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f×", r);
+    if (Double.isNaN(r)) {
+      return "–";
+    }
+    // Two decimals, but two significant digits below 0.1, where "0.00×" would say nothing.
+    return String.format(Locale.ROOT, r >= 0.1 ? "%.2f×" : "%.2g×", r);
   }
 }

@@ -51,6 +51,14 @@ class ReportTest {
   }
 
   @Test
+  void aRatioFarBelowOneKeepsTwoSignificantDigits() {
+    assertThat(Report.ratio(4.5953)).isEqualTo("4.60×");
+    assertThat(Report.ratio(0.24)).isEqualTo("0.24×");
+    assertThat(Report.ratio(0.0048)).isEqualTo("0.0048×");
+    assertThat(Report.ratio(Double.NaN)).isEqualTo("–");
+  }
+
+  @Test
   void theDocumentHoldsTheRowsTheMachineTheCommandTheRulesAndTheSettings() throws Exception {
     Report report = new Report(Mode.FULL, "benchmarks/compare --mode full");
     report.add(
