@@ -44,6 +44,10 @@ public interface RecordProcessor {
    */
   void shardEnded(Checkpointer checkpointer);
 
-  /** The worker is shutting down gracefully: checkpoint now if wanted; the lease is released. */
+  /**
+   * The worker is shutting down gracefully, or another worker is taking this shard over in a
+   * graceful hand-off: checkpoint now if wanted (the next owner starts after the checkpoint); the
+   * lease is then released. Called after the last batch's {@link #processRecords} returned.
+   */
   void shutdownRequested(Checkpointer checkpointer);
 }
