@@ -112,4 +112,70 @@ class WorkerMetricsTest {
       }
     }
   }
+
+  @Test
+  void readsThatKeepFailingAreCountedPerShardAndErrorType() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (ShardEngine engine =
+            ShardEngine.open(EngineConfig.builder().limitsEnabled(false).build());
+        KinesisTransport real = EmbeddedTransport.over(engine);
+        EmbeddedLeaseStore leases = EmbeddedLeaseStore.inMemory()) {
+      await(real.createStream("s", 1));
+      KinesisTransport failingReads =
+          InterceptedReads.over(
+              real,
+              page ->
+                  java.util.concurrent.CompletableFuture.failedFuture(
+                      new io.kinesislite.transport.ServiceFailureException(
+                          "a damaged segment (test)", "InternalFailure", null)));
+      ConsumerConfig config =
+          ConsumerConfig.builder()
+              .applicationName("app")
+              .streamName("s")
+              .workerId("w1")
+              .initialPosition(InitialPosition.trimHorizon())
+              .takeInterval(Duration.ofMillis(100))
+              .idleWait(Duration.ofMillis(50))
+              .build();
+      try (Worker worker =
+          Worker.create(config, failingReads, leases, shard -> new NothingProcessor(), registry)) {
+        worker.start();
+        eventually(
+            "three failed reads counted",
+            () ->
+                registry.find("kinesislite.consumer.read.failures").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum()
+                    >= 3);
+        assertThat(
+                registry
+                    .get("kinesislite.consumer.read.failures")
+                    .tags("shard", "shardId-000000000000", "error", "ServiceFailureException")
+                    .counter()
+                    .count())
+            .isGreaterThanOrEqualTo(3);
+      }
+    }
+  }
+
+  /** Processes nothing; these tests watch the meters. */
+  private static final class NothingProcessor implements RecordProcessor {
+    @Override
+    public void initialize(String shardId, Checkpoint start) {}
+
+    @Override
+    public void processRecords(
+        List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {}
+
+    @Override
+    public void leaseLost() {}
+
+    @Override
+    public void shardEnded(Checkpointer checkpointer) {
+      checkpointer.checkpoint();
+    }
+
+    @Override
+    public void shutdownRequested(Checkpointer checkpointer) {}
+  }
 }

@@ -422,39 +422,21 @@ class WorkerTest {
     final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     KinesisTransport over(KinesisTransport real) {
-      return (KinesisTransport)
-          java.lang.reflect.Proxy.newProxyInstance(
-              KinesisTransport.class.getClassLoader(),
-              new Class<?>[] {KinesisTransport.class},
-              (proxy, method, args) -> {
-                Object result;
-                try {
-                  result = method.invoke(real, args);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                  throw e.getCause();
-                }
-                if (!method.getName().equals("getRecords")) {
-                  return result;
-                }
-                @SuppressWarnings("unchecked")
-                java.util.concurrent.CompletableFuture<io.kinesislite.transport.GetRecordsResult>
-                    page =
-                        (java.util.concurrent.CompletableFuture<
-                                io.kinesislite.transport.GetRecordsResult>)
-                            result;
-                return page.thenApply(
-                    p -> {
-                      if (!p.records().isEmpty() && armed.compareAndSet(true, false)) {
-                        holding.countDown();
-                        try {
-                          release.await(30, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                        }
+      return InterceptedReads.over(
+          real,
+          page ->
+              page.thenApply(
+                  p -> {
+                    if (!p.records().isEmpty() && armed.compareAndSet(true, false)) {
+                      holding.countDown();
+                      try {
+                        release.await(30, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                       }
-                      return p;
-                    });
-              });
+                    }
+                    return p;
+                  }));
     }
   }
 

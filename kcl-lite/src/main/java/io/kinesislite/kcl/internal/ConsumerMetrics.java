@@ -91,6 +91,22 @@ public final class ConsumerMetrics {
     leasesLost.increment();
   }
 
+  /** Counts a failed read of a shard, tagged with the error's type. */
+  void readFailed(String shardId, Throwable error) {
+    Counter.builder(PREFIX + "read.failures")
+        .tags(
+            "application",
+            application,
+            "worker",
+            worker,
+            "shard",
+            shardId,
+            "error",
+            error.getClass().getSimpleName())
+        .register(registry)
+        .increment();
+  }
+
   /** Registers the gauges and counters the coordinator keeps itself. */
   void coordinator(LeaseCoordinator coordinator) {
     Gauge.builder(PREFIX + "leases.held", coordinator, c -> c.held().size())

@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
 final class ShardConsumer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ShardConsumer.class);
   private static final long FIRST_READ_WAIT_MILLIS = 20;
+  // Reads failing without a break for this long are worth a warning (then one a minute): a shard
+  // that cannot be read (a damaged store, a missing permission) must not stay stuck quietly.
+  private static final long FAILING_WARN_AFTER_MILLIS = 30_000;
+  private static final long FAILING_WARN_EVERY_MILLIS = 60_000;
 
   private final String shardId;
   private final ConsumerConfig config;
@@ -57,6 +61,8 @@ final class ShardConsumer implements Runnable {
   private volatile boolean shutdownRequested;
   private volatile boolean lost;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private long failingSinceMillis = -1; // the consumer thread only
+  private long warnedAtMillis;
 
   ShardConsumer(
       String shardId,
@@ -189,13 +195,16 @@ final class ShardConsumer implements Runnable {
           continue; // the reader starts again from the position
         } catch (ResourceNotFoundException e) {
           log.warn("Shard {}: the stream, shard or consumer is gone: {}", shardId, e.getMessage());
+          readFailed(e);
           pause(config.idleWait().toMillis());
           continue;
         } catch (KinesisLiteException e) {
           log.debug("Shard {}: read failed, backing off: {}", shardId, e.toString());
+          readFailed(e);
           pause(readWait = Math.min(config.idleWait().toMillis(), readWait * 2));
           continue;
         }
+        failingSinceMillis = -1;
         List<ConsumerRecord> batch = userRecords(page.records(), range, position);
         if (!batch.isEmpty()) {
           if (!deliver(batch, page.millisBehind())) {
@@ -217,6 +226,25 @@ final class ShardConsumer implements Runnable {
           readWait = Math.min(config.idleWait().toMillis(), readWait * 2);
         }
       }
+    }
+  }
+
+  private void readFailed(KinesisLiteException e) {
+    metrics.readFailed(shardId, e);
+    long now = config.clock().millis();
+    if (failingSinceMillis < 0) {
+      failingSinceMillis = now;
+      return;
+    }
+    if (now - failingSinceMillis >= FAILING_WARN_AFTER_MILLIS
+        && now - warnedAtMillis >= FAILING_WARN_EVERY_MILLIS) {
+      warnedAtMillis = now;
+      log.warn(
+          "Shard {}: every read has failed for {} s; it is not processed until reads succeed."
+              + " Trying again: {}",
+          shardId,
+          (now - failingSinceMillis) / 1000,
+          e.toString());
     }
   }
 
