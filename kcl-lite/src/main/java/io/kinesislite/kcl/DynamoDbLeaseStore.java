@@ -386,7 +386,7 @@ public final class DynamoDbLeaseStore implements LeaseStore {
     return fenced(
         "renew",
         held,
-        current -> current.owner().equals(held.owner()),
+        current -> sameTenure(current, held),
         () ->
             table.updateItem(
                 UpdateItemEnhancedRequest.builder(LeaseItem.class)
@@ -536,7 +536,7 @@ public final class DynamoDbLeaseStore implements LeaseStore {
         "checkpoint",
         held,
         current ->
-            current.owner().equals(held.owner())
+            sameTenure(current, held)
                 && current.checkpoint().equals(checkpoint)
                 && current.pendingCheckpoint().isEmpty()
                 && current.ownerSwitchesSinceCheckpoint() == 0,
@@ -566,8 +566,7 @@ public final class DynamoDbLeaseStore implements LeaseStore {
         "prepareCheckpoint",
         held,
         current ->
-            current.owner().equals(held.owner())
-                && current.pendingCheckpoint().equals(Optional.of(pending)),
+            sameTenure(current, held) && current.pendingCheckpoint().equals(Optional.of(pending)),
         () -> lowLevelUpdate(held, update));
   }
 
@@ -668,6 +667,16 @@ public final class DynamoDbLeaseStore implements LeaseStore {
     } catch (SdkException e) {
       throw failure(e, "UpdateItem (" + operation + ") of lease " + expected.leaseKey());
     }
+  }
+
+  /**
+   * Whether {@code current} is still {@code held}'s owner's tenure: the same owner, or a hand-off
+   * from it begun since (it does not raise the counter, so it may land between a write and the
+   * SDK's retry of it).
+   */
+  private static boolean sameTenure(Lease current, Lease held) {
+    return current.owner().equals(held.owner())
+        || (held.owner().isPresent() && current.checkpointOwner().equals(held.owner()));
   }
 
   private static LeaseLostException lost(

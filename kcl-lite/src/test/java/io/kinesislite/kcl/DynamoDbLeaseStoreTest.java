@@ -14,6 +14,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -166,6 +167,41 @@ class DynamoDbLeaseStoreTest {
         .isEqualTo("5");
     assertThat(lastUpdate.get().expressionAttributeValues().get(":leaseCounter").n())
         .isEqualTo("6");
+  }
+
+  /**
+   * A row as DynamoDB returns it with a failed condition: held's lease, counter 6, these owners.
+   */
+  private static ConditionalCheckFailedException failedWithRow(String owner, String handedOffBy) {
+    java.util.Map<String, AttributeValue> row = new java.util.HashMap<>();
+    row.put("leaseKey", AttributeValue.fromS(SHARD));
+    row.put("leaseCounter", AttributeValue.fromN("6"));
+    row.put("leaseOwner", AttributeValue.fromS(owner));
+    row.put(
+        "checkpoint",
+        AttributeValue.fromS("49590338271490256608559692538361571095921575989136588898"));
+    row.put("checkpointSubSequenceNumber", AttributeValue.fromN("0"));
+    row.put("ownerSwitchesSinceCheckpoint", AttributeValue.fromN("0"));
+    if (handedOffBy != null) {
+      row.put("checkpointOwner", AttributeValue.fromS(handedOffBy));
+    }
+    return ConditionalCheckFailedException.builder().message("failed").item(row).build();
+  }
+
+  @Test
+  void aRetriedCheckpointThatHadSucceededBeforeAHandOffLandedCountsAsDone() {
+    Checkpoint at = Checkpoint.at("49590338271490256608559692538361571095921575989136588898", 0);
+    // The first attempt wrote (counter 6); a hand-off to worker-2 came before the SDK's retry.
+    next.set(failedWithRow("worker-2", "worker-1"));
+
+    Lease done = store.checkpoint(held(), at);
+
+    assertThat(done.counter()).isEqualTo(6);
+    assertThat(done.owner()).contains("worker-2");
+    assertThat(done.checkpointOwner()).contains("worker-1");
+
+    next.set(failedWithRow("worker-2", null)); // taken by worker-2, not handed off
+    assertThatThrownBy(() -> store.checkpoint(held(), at)).isInstanceOf(LeaseLostException.class);
   }
 
   @Test

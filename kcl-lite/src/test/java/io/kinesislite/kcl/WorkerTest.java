@@ -491,7 +491,7 @@ class WorkerTest {
     AtomicInteger processors = new AtomicInteger();
     Worker w =
         Worker.create(
-            config("w1").build(),
+            config("w1").failoverTime(Duration.ofSeconds(4)).build(), // the wait's bound
             kinesis,
             flaky,
             shard ->
@@ -536,6 +536,78 @@ class WorkerTest {
     assertThat(secondStarted.await(30, TimeUnit.SECONDS)).isTrue();
     eventually("the batch processed by the second processor", () -> journal.records.get() >= 10);
     assertEveryRecordSeenInKeyOrder(10);
+  }
+
+  @Test
+  void aProcessorStuckInItsBatchDoesNotKeepTheRetakenShardFromBeingProcessed() throws Exception {
+    await(kinesis.createStream("s", 1));
+    produce(0, 10);
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger processors = new AtomicInteger();
+    Worker w =
+        Worker.create(
+            config("w1").build(),
+            kinesis,
+            flaky,
+            shard ->
+                new Recorder() {
+                  final int number = processors.incrementAndGet();
+
+                  @Override
+                  public void processRecords(
+                      List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+                    if (number == 1) {
+                      inBatch.countDown();
+                      try {
+                        stuck.await(60, TimeUnit.SECONDS); // until the test ends
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return;
+                    }
+                    super.processRecords(records, checkpointer, millisBehind);
+                  }
+                });
+    workers.add(w);
+    try {
+      w.start();
+      assertThat(inBatch.await(30, TimeUnit.SECONDS)).isTrue();
+      flaky.down(true);
+      eventually("the unrenewed lease let go", () -> w.heldShards().isEmpty());
+      flaky.down(false);
+      eventually(
+          "a second processor, after the failover time, processed the shard",
+          () -> journal.records.get() >= 10);
+      assertEveryRecordSeenInKeyOrder(10);
+    } finally {
+      stuck.countDown();
+    }
+  }
+
+  @Test
+  void aWorkerShutDownWhileItWasStartingTakesNoLease() throws Exception {
+    await(kinesis.createStream("s", 2));
+    FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
+    flaky.down(true);
+    Worker w = Worker.create(config("w1").build(), kinesis, flaky, shard -> new Recorder());
+    workers.add(w);
+    java.util.concurrent.CompletableFuture<Void> starting =
+        java.util.concurrent.CompletableFuture.runAsync(w::start);
+    eventually("two failed tries", () -> flaky.calls() >= 2);
+
+    w.shutdown();
+    flaky.down(false); // the next try succeeds, after the shutdown
+    try {
+      starting.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // a start that gave up is as good here
+    }
+
+    assertThat(leases.list())
+        .as("no lease ever taken")
+        .allMatch(l -> l.owner().isEmpty() && l.counter() == 0);
   }
 
   @Test

@@ -68,7 +68,7 @@ public final class LeaseCoordinator {
     private final Object writeLock = new Object();
     private volatile Lease lease;
     private volatile long renewedAtNanos;
-    private boolean handingOff; // guarded by writeLock
+    private volatile boolean handingOff; // written under writeLock
 
     Held(Lease lease, long renewedAtNanos) {
       this.leaseKey = lease.leaseKey();
@@ -145,6 +145,12 @@ public final class LeaseCoordinator {
       return Optional.empty();
     }
     return Optional.of(h);
+  }
+
+  /** Returns whether this worker is handing the held lease with this key off to another. */
+  public boolean handingOff(String leaseKey) {
+    Held h = held.get(leaseKey);
+    return h != null && h.handingOff;
   }
 
   /** Returns how many leases this worker took so far, steals included. */
@@ -371,7 +377,7 @@ public final class LeaseCoordinator {
   /**
    * A lease handed off to this worker that its owner has not released yet: takes it anyway once the
    * owner stopped renewing for the failover time or the hand-off timed out. Returns whether it took
-   * it (or tried).
+   * it.
    */
   private boolean awaitHandOff(Lease lease, boolean expired, long now) {
     long since = handOffsAwaited.computeIfAbsent(lease.leaseKey(), k -> now);
@@ -383,8 +389,10 @@ public final class LeaseCoordinator {
         lease.leaseKey(),
         lease.checkpointOwner().orElse("its owner"),
         expired ? "and stopped renewing it" : "within the hand-off timeout");
+    if (!tryTake(lease, now)) {
+      return false; // still on its way to this worker: the next round tries again
+    }
     handOffsAwaited.remove(lease.leaseKey());
-    tryTake(lease, now);
     return true;
   }
 

@@ -136,7 +136,25 @@ public final class ShardWorkers {
       registerConsumer();
     }
     runSafely("shard sync", sync::sync);
-    leaseThread.execute(() -> runSafely("taking leases", coordinator::takeRound));
+    synchronized (lifecycle) {
+      if (stopping) {
+        // shutdown() or close() came while the worker was starting: it takes no lease.
+        log.info("Worker {} was shut down while starting", config.workerId());
+        return;
+      }
+      schedule();
+    }
+    log.info("Worker {} started: {}", config.workerId(), config);
+  }
+
+  // Called under lifecycle, before stopping: so close() shuts the lease thread down only after.
+  private void schedule() {
+    leaseThread.execute(
+        () -> {
+          if (!stopping) {
+            runSafely("taking leases", coordinator::takeRound);
+          }
+        });
     long renew = config.renewInterval().toMillis();
     long take = config.takeInterval().toMillis();
     long syncEvery = config.shardSyncInterval().toMillis();
@@ -163,7 +181,6 @@ public final class ShardWorkers {
         syncEvery,
         syncEvery,
         TimeUnit.MILLISECONDS);
-    log.info("Worker {} started: {}", config.workerId(), config);
   }
 
   // Retries a start-up step while it fails with a retriable error, until the deadline.
@@ -242,13 +259,33 @@ public final class ShardWorkers {
     consumer.done().whenComplete((v, e) -> consumers.remove(shardId, consumer));
     ThreadFactory threads = new NamedThreadFactory(threadPrefix + "-" + shardId);
     Thread thread = threads.newThread(consumer);
-    if (previous == null) {
+    if (previous == null || previous.done().isDone()) {
       thread.start();
     } else {
       // This worker let the lease go (it went unrenewed) and took it back while the previous
-      // processor was still in a batch: one processor per shard, so the new one waits for it.
+      // processor was still in a batch: one processor per shard, so the new one waits for it, but
+      // not for ever: a processor stuck in its batch must not keep the shard from being processed.
       previous.leaseLost();
-      previous.done().whenComplete((v, e) -> thread.start());
+      long waitMillis = config.failoverTime().toMillis();
+      previous
+          .done()
+          .copy()
+          .completeOnTimeout(null, waitMillis, TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (v, e) -> {
+                if (!previous.done().isDone()) {
+                  log.warn(
+                      "Worker {}: the previous processor of {} is still in its batch after {} ms;"
+                          + " starting the next one beside it",
+                      config.workerId(),
+                      shardId,
+                      waitMillis);
+                }
+                thread.start();
+              });
+    }
+    if (coordinator.handingOff(shardId)) {
+      consumer.stop(); // a hand-off noticed before this consumer was in place
     }
   }
 

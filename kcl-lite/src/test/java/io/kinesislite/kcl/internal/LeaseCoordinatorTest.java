@@ -258,6 +258,47 @@ class LeaseCoordinatorTest {
   }
 
   @Test
+  void aForcedTakeThatFailsLeavesTheHandOffPendingAndTriesAgainNextRound() {
+    shards(2);
+    LeaseCoordinator w1 = worker("w1", store, HAND_OFF_TIMEOUT); // never releases
+    w1.takeRound();
+    java.util.concurrent.atomic.AtomicBoolean refuseTakes =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    LeaseStore takesRefused =
+        (LeaseStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                LeaseStore.class.getClassLoader(),
+                new Class<?>[] {LeaseStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("take") && refuseTakes.get()) {
+                    throw new io.kinesislite.kcl.LeaseStoreException(
+                        "store unreachable (test)", null, null);
+                  }
+                  try {
+                    return method.invoke(store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    LeaseCoordinator w2 = worker("w2", takesRefused);
+    w2.takeRound();
+    for (int i = 0; i < 9; i++) {
+      cycle();
+    }
+    refuseTakes.set(true);
+    cycle(); // 30 s: the forced take fails
+    assertThat(w2.held()).isEmpty();
+    assertThat(store.list())
+        .as("w2 still counts the pending hand-off as its share: it asks for no second lease")
+        .filteredOn(l -> l.checkpointOwner().isPresent() || l.isOwnedBy("w2"))
+        .hasSize(1);
+
+    refuseTakes.set(false);
+    cycle();
+    assertThat(w2.held()).as("taken at the next round, without a new timeout").hasSize(1);
+  }
+
+  @Test
   void aHandOffFromAnOwnerThatStoppedIsTakenAfterTheFailoverTime() {
     shards(2);
     LeaseCoordinator w1 = worker("w1", store, HAND_OFF_TIMEOUT);
