@@ -161,7 +161,8 @@ public final class ConsumerComparison implements Comparison {
         records of the trickle (below) are also written to a file and flushed before the \
         checkpoint, so that records processed twice can be counted.
         - **kcl-lite:** defaults (polling, idle wait 1 s, renewal every failover/3, a taking round \
-        every 2 s, a steal as a graceful hand-off with a 30 s timeout) but failover time %d s and shard-sync interval %d s; `DynamoDbLeaseStore` \
+        every 2 s, a steal as a graceful hand-off with a 30 s timeout) but failover time %d s \
+        and shard-sync interval %d s; `DynamoDbLeaseStore` \
         (URL-connection HTTP client).
         - **KCL 3.5.1:** as in `shared/reference/kcl-baseline.md`: defaults (3.x client version: \
         worker-utilization-aware assignment, graceful lease hand-off), `PollingConfig` defaults \
