@@ -40,6 +40,7 @@ public final class Report {
   private final Mode mode;
   private final String commandLine;
   private final ZonedDateTime started = ZonedDateTime.now();
+  private final double loadAtStart = loadAverage();
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, String> settings = new LinkedHashMap<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
@@ -107,7 +108,15 @@ public final class Report {
         .append(" min ")
         .append(took.toSecondsPart())
         .append(" s in all.\n");
-    md.append("- **Machine:** ").append(machine()).append("\n\n");
+    md.append("- **Machine:** ")
+        .append(machine())
+        .append(
+            String.format(
+                Locale.ROOT,
+                "; load average %.2f at the start, %.2f at the end",
+                loadAtStart,
+                loadAverage()))
+        .append("\n\n");
     md.append("| comparison | metric | unit | kinesis-lite | peer | peer value | ratio | note |\n");
     md.append("| --- | --- | --- | ---: | --- | ---: | ---: | --- |\n");
     for (Row r : rows) {
@@ -165,18 +174,21 @@ public final class Report {
     } catch (IOException | RuntimeException e) {
       // Not Linux: the description says less.
     }
-    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return String.format(
         Locale.ROOT,
-        "%d cores (%s), %s memory, %s %s, %s %s; load average %.2f at the start",
+        "%d cores (%s), %s memory, %s %s, %s %s",
         Runtime.getRuntime().availableProcessors(),
         cpu,
         memKib < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memKib / 1048576.0),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
         System.getProperty("os.name"),
-        System.getProperty("os.version"),
-        load);
+        System.getProperty("os.version"));
+  }
+
+  // The one-minute load average, or -1 where the system has none.
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   /** Three significant digits, thousands separated; "–" for a missing value. */

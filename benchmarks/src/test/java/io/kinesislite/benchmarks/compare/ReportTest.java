@@ -100,6 +100,7 @@ class ReportTest {
         .contains("benchmarks/compare --mode full")
         .contains("| fake | records/s | records/s | 123,456 | KPL 1.0.7 | 61,728 | 2.00× | n |")
         .contains("cores (")
+        .containsPattern("load average -?[0-9.]+ at the start, -?[0-9.]+ at the end")
         .contains("## Fairness rules")
         .contains("Alternating runs, medians")
         .contains("## `fake`: settings")
