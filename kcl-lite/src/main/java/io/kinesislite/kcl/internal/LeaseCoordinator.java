@@ -336,6 +336,26 @@ public final class LeaseCoordinator {
     steal(byOwner, target, mine, now);
   }
 
+  /**
+   * Between taking rounds: takes each lease whose hand-off to this worker has ended (its owner
+   * checkpointed and released it), so that the shard does not wait for the next round. Reads only
+   * the leases awaited, and nothing when none is. Call it on the taking round's thread.
+   */
+  public void pollHandOffs() {
+    if (handOffsAwaited.isEmpty()) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    for (String key : new ArrayList<>(handOffsAwaited.keySet())) {
+      Optional<Lease> lease = held.containsKey(key) ? Optional.empty() : store.get(key);
+      if (lease.isEmpty() || !lease.get().isOwnedBy(workerId)) {
+        handOffsAwaited.remove(key); // held already, gone, or taken by another worker
+      } else if (lease.get().checkpointOwner().isEmpty() && tryTake(lease.get(), now)) {
+        handOffsAwaited.remove(key);
+      }
+    }
+  }
+
   private void steal(Map<String, List<Lease>> byOwner, int target, int mine, long now) {
     String victim = null;
     int most = 0;

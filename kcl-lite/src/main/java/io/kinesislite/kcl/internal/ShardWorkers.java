@@ -157,6 +157,16 @@ public final class ShardWorkers {
         });
     long renew = config.renewInterval().toMillis();
     long take = config.takeInterval().toMillis();
+    long handOffPoll = Math.max(50, Math.min(take, 250));
+    leaseThread.scheduleWithFixedDelay(
+        () -> {
+          if (!stopping) {
+            runSafely("taking handed-off leases", coordinator::pollHandOffs);
+          }
+        },
+        handOffPoll,
+        handOffPoll,
+        TimeUnit.MILLISECONDS);
     long syncEvery = config.shardSyncInterval().toMillis();
     leaseThread.scheduleAtFixedRate(
         () -> runSafely("renewing leases", coordinator::renew),

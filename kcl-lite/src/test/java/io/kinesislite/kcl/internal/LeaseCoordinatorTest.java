@@ -226,9 +226,11 @@ class LeaseCoordinatorTest {
     assertThat(w2.held()).as("w1 still finishing its batch").isEmpty();
     LeaseCoordinator.Held finishing = w1.held(asked.leaseKey()).orElseThrow();
     w1.write(finishing, l -> store.checkpoint(l, Checkpoint.at("7", 0)));
+    w2.pollHandOffs();
+    assertThat(w2.held()).as("polled between rounds: not released yet").isEmpty();
     assertThat(w1.release(asked.leaseKey())).isTrue();
 
-    w2.takeRound();
+    w2.pollHandOffs(); // between rounds: no taking round needed
     assertThat(w2.held()).extracting(h -> h.leaseKey).containsExactly(asked.leaseKey());
     assertThat(gained.get("w2")).containsExactly(asked.leaseKey());
     assertThat(w2.held(asked.leaseKey()).orElseThrow().lease().checkpoint())
