@@ -30,6 +30,17 @@ class WorkerMetricsTest {
     }
   }
 
+  private static ConsumerConfig config() {
+    return ConsumerConfig.builder()
+        .applicationName("app")
+        .streamName("s")
+        .workerId("w1")
+        .initialPosition(InitialPosition.trimHorizon())
+        .takeInterval(Duration.ofMillis(100))
+        .idleWait(Duration.ofMillis(50))
+        .build();
+  }
+
   @Test
   void processingCheckpointingAndLeasesShowInTheMeters() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -44,15 +55,7 @@ class WorkerMetricsTest {
         entries.add(PutEntry.of("k" + i, new byte[10]));
       }
       await(kinesis.putRecords("s", entries));
-      ConsumerConfig config =
-          ConsumerConfig.builder()
-              .applicationName("app")
-              .streamName("s")
-              .workerId("w1")
-              .initialPosition(InitialPosition.trimHorizon())
-              .takeInterval(Duration.ofMillis(100))
-              .idleWait(Duration.ofMillis(50))
-              .build();
+      ConsumerConfig config = config();
       try (Worker worker =
           Worker.create(
               config,
@@ -128,15 +131,7 @@ class WorkerMetricsTest {
                   java.util.concurrent.CompletableFuture.failedFuture(
                       new io.kinesislite.transport.ServiceFailureException(
                           "a damaged segment (test)", "InternalFailure", null)));
-      ConsumerConfig config =
-          ConsumerConfig.builder()
-              .applicationName("app")
-              .streamName("s")
-              .workerId("w1")
-              .initialPosition(InitialPosition.trimHorizon())
-              .takeInterval(Duration.ofMillis(100))
-              .idleWait(Duration.ofMillis(50))
-              .build();
+      ConsumerConfig config = config();
       try (Worker worker =
           Worker.create(config, failingReads, leases, shard -> new NothingProcessor(), registry)) {
         worker.start();

@@ -479,61 +479,79 @@ class WorkerTest {
     assertEveryRecordSeenInKeyOrder(400);
   }
 
+  /**
+   * Processors of one shard: the first blocks in its first batch until {@link #release} (and does
+   * not checkpoint it); later ones record as {@link Recorder} does.
+   */
+  private final class FirstProcessorHeld implements RecordProcessorFactory {
+    final java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch secondStarted =
+        new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger processors = new AtomicInteger();
+
+    @Override
+    public RecordProcessor create(String shardId) {
+      int number = processors.incrementAndGet();
+      return new Recorder() {
+        @Override
+        public void initialize(String shardId, Checkpoint startingPosition) {
+          super.initialize(shardId, startingPosition);
+          if (number == 2) {
+            secondStarted.countDown();
+          }
+        }
+
+        @Override
+        public void processRecords(
+            List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
+          if (number == 1) {
+            inBatch.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return; // a batch that outlived its lease: no checkpoint
+          }
+          super.processRecords(records, checkpointer, millisBehind);
+        }
+      };
+    }
+  }
+
+  /** Starts the worker, and once its first processor is in a batch, makes it drop and re-take. */
+  private void dropAndRetakeDuringTheFirstBatch(
+      Worker w, FlakyLeaseStore flaky, FirstProcessorHeld processors) throws Exception {
+    w.start();
+    assertThat(processors.inBatch.await(30, TimeUnit.SECONDS)).isTrue();
+    flaky.down(true);
+    eventually("the unrenewed lease let go", () -> w.heldShards().isEmpty());
+    flaky.down(false);
+  }
+
   @Test
   void aLeaseRetakenWhileItsProcessorIsStillInABatchGetsItsNextProcessorOnlyAfterThatBatch()
       throws Exception {
     await(kinesis.createStream("s", 1));
     produce(0, 10);
     FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
-    java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch finishBatch = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
-    AtomicInteger processors = new AtomicInteger();
+    FirstProcessorHeld processors = new FirstProcessorHeld();
     Worker w =
         Worker.create(
             config("w1").failoverTime(Duration.ofSeconds(4)).build(), // the wait's bound
             kinesis,
             flaky,
-            shard ->
-                new Recorder() {
-                  final int number = processors.incrementAndGet();
-
-                  @Override
-                  public void initialize(String shardId, Checkpoint startingPosition) {
-                    super.initialize(shardId, startingPosition);
-                    if (number == 2) {
-                      secondStarted.countDown();
-                    }
-                  }
-
-                  @Override
-                  public void processRecords(
-                      List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
-                    if (number == 1) {
-                      inBatch.countDown();
-                      try {
-                        finishBatch.await(30, TimeUnit.SECONDS);
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                      return; // a batch that outlived its lease: no checkpoint
-                    }
-                    super.processRecords(records, checkpointer, millisBehind);
-                  }
-                });
+            processors);
     workers.add(w);
-    w.start();
-    assertThat(inBatch.await(30, TimeUnit.SECONDS)).isTrue();
-    flaky.down(true);
-    eventually("the unrenewed lease let go", () -> w.heldShards().isEmpty());
-    flaky.down(false);
+    dropAndRetakeDuringTheFirstBatch(w, flaky, processors);
     eventually("the lease taken back", () -> w.heldShards().size() == 1);
 
-    assertThat(secondStarted.await(1, TimeUnit.SECONDS))
+    assertThat(processors.secondStarted.await(1, TimeUnit.SECONDS))
         .as("no second processor while the first is in its batch")
         .isFalse();
-    finishBatch.countDown();
-    assertThat(secondStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    processors.release.countDown();
+    assertThat(processors.secondStarted.await(30, TimeUnit.SECONDS)).isTrue();
     eventually("the batch processed by the second processor", () -> journal.records.get() >= 10);
     assertEveryRecordSeenInKeyOrder(10);
   }
@@ -543,46 +561,17 @@ class WorkerTest {
     await(kinesis.createStream("s", 1));
     produce(0, 10);
     FlakyLeaseStore flaky = new FlakyLeaseStore(leases);
-    java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
-    AtomicInteger processors = new AtomicInteger();
-    Worker w =
-        Worker.create(
-            config("w1").build(),
-            kinesis,
-            flaky,
-            shard ->
-                new Recorder() {
-                  final int number = processors.incrementAndGet();
-
-                  @Override
-                  public void processRecords(
-                      List<ConsumerRecord> records, Checkpointer checkpointer, long millisBehind) {
-                    if (number == 1) {
-                      inBatch.countDown();
-                      try {
-                        stuck.await(60, TimeUnit.SECONDS); // until the test ends
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                      return;
-                    }
-                    super.processRecords(records, checkpointer, millisBehind);
-                  }
-                });
+    FirstProcessorHeld processors = new FirstProcessorHeld(); // released only when the test ends
+    Worker w = Worker.create(config("w1").build(), kinesis, flaky, processors);
     workers.add(w);
     try {
-      w.start();
-      assertThat(inBatch.await(30, TimeUnit.SECONDS)).isTrue();
-      flaky.down(true);
-      eventually("the unrenewed lease let go", () -> w.heldShards().isEmpty());
-      flaky.down(false);
+      dropAndRetakeDuringTheFirstBatch(w, flaky, processors);
       eventually(
           "a second processor, after the failover time, processed the shard",
           () -> journal.records.get() >= 10);
       assertEveryRecordSeenInKeyOrder(10);
     } finally {
-      stuck.countDown();
+      processors.release.countDown();
     }
   }
 
