@@ -189,12 +189,33 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /**
    * Answers a request whose body is over {@code maxRequestBytes} with {@link #oversized} and closes
-   * the connection.
+   * the connection. Over a TCP connection it closes in two steps, as web servers do: first its own
+   * side, then, after {@link #LINGER_MILLIS} (or when the client closes), the whole connection. The
+   * client may still be sending the body; closing at once with unread bytes resets the connection,
+   * and the client can lose the 413 it was sent. The rest of the body is read and dropped.
    */
   static void rejectOversized(ChannelHandlerContext ctx, HttpRequest request, int maxRequestBytes) {
+    io.netty.channel.Channel channel = ctx.channel();
     ctx.writeAndFlush(oversized(ctx.alloc(), request, maxRequestBytes))
-        .addListener(ChannelFutureListener.CLOSE);
+        .addListener(
+            sent -> {
+              if (channel instanceof io.netty.channel.socket.DuplexChannel duplex
+                  && sent.isSuccess()) {
+                duplex.shutdownOutput();
+                channel
+                    .eventLoop()
+                    .schedule(
+                        () -> channel.close(),
+                        LINGER_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+              } else {
+                channel.close();
+              }
+            });
   }
+
+  /** How long an oversized request's connection is read (and dropped) after its 413 was sent. */
+  static final long LINGER_MILLIS = 2_000;
 
   /**
    * The answer to a request whose body is over {@code maxRequestBytes}: 413 with a {@code
