@@ -196,7 +196,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   static void rejectOversized(ChannelHandlerContext ctx, HttpRequest request, int maxRequestBytes) {
     io.netty.channel.Channel channel = ctx.channel();
-    ctx.writeAndFlush(oversized(ctx.alloc(), request, maxRequestBytes))
+    // Written past the keep-alive handler, which would close the whole connection at once on
+    // seeing "Connection: close"; over HTTP/2 there is none, and the stream is closed.
+    ChannelHandlerContext keepAlive =
+        ctx.pipeline().context(io.netty.handler.codec.http.HttpServerKeepAliveHandler.class);
+    (keepAlive != null ? keepAlive : ctx)
+        .writeAndFlush(oversized(ctx.alloc(), request, maxRequestBytes))
         .addListener(
             sent -> {
               if (channel instanceof io.netty.channel.socket.DuplexChannel duplex
